@@ -1,0 +1,28 @@
+"""Sequence models: recurrent, seq2seq (with attention) and Transformer."""
+
+from __future__ import annotations
+
+from torch import nn
+
+from engine.data import TaskInfo
+from engine.models.objectives import compute_loss
+from engine.models.recurrent import RecurrentModel
+from engine.models.seq2seq import OneToManyModel, Seq2SeqModel
+from engine.models.summary import format_summary, parameter_count, shape_summary
+from engine.models.transformer import TransformerModel
+
+
+def build_model(spec, info: TaskInfo) -> nn.Module:
+    """The model for a (validated) model spec and the task layout it will learn."""
+    if spec.family == "rnn":
+        return OneToManyModel(spec, info) if info.kind == "generate" else RecurrentModel(spec, info)
+    if spec.family == "seq2seq":
+        return Seq2SeqModel(spec, info)
+    return TransformerModel(spec, info)
+
+
+def can_generate(model: nn.Module) -> bool:
+    return hasattr(model, "generate") and getattr(model, "kind", "") in ("seq2seq", "generate")
+
+
+__all__ = ["build_model", "can_generate", "compute_loss", "parameter_count", "shape_summary", "format_summary"]

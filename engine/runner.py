@@ -1,0 +1,150 @@
+"""The training loop with controls another thread can use.
+
+`RunControl` holds flags and a queue of live changes; `run_training` checks
+them between steps (so stop and pause act within one step) and hands batched
+events to `emit` at most every `flush_interval` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from typing import Callable
+
+from engine.errors import SeqLabError
+from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, Warning
+from engine.training import Trainer
+
+Emit = Callable[[list], None]
+
+
+class RunControl:
+    """Thread-safe: pause(), resume(), step(n), stop(), set(name, value)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._paused = False
+        self._stop = False
+        self._budget = 0  # steps allowed while paused
+        self._changes: list[tuple[str, float]] = []
+
+    def pause(self) -> None:
+        with self._cond:
+            self._paused = True
+            self._budget = 0
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+
+    def step(self, n: int = 1) -> None:
+        """Pause (if running) and then train exactly n more steps."""
+        with self._cond:
+            self._paused = True
+            self._budget += max(0, int(n))
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+
+    def set(self, name: str, value: float) -> None:
+        with self._cond:
+            self._changes.append((name, value))
+            self._cond.notify_all()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop
+
+    def take_changes(self) -> list[tuple[str, float]]:
+        with self._cond:
+            changes, self._changes = self._changes, []
+            return changes
+
+    def blocked(self) -> bool:
+        with self._cond:
+            return self._paused and self._budget == 0 and not self._stop and not self._changes
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Sleep while paused with no steps allowed, until something changes."""
+        with self._cond:
+            self._cond.wait_for(lambda: not (self._paused and self._budget == 0)
+                                or self._stop or self._changes, timeout)
+
+    def take_step(self) -> bool:
+        """Claim the right to run one step; False if the run must stop."""
+        with self._cond:
+            if self._stop:
+                return False
+            if self._paused:
+                if self._budget == 0:
+                    return False
+                self._budget -= 1
+            return True
+
+
+def run_training(trainer: Trainer, control: RunControl, emit: Emit,
+                 flush_interval: float = 1 / 30) -> str:
+    """Train until the step budget is spent or a stop; returns the reason.
+
+    Exceptions end the run with a RunFailed event (never an exception to the caller).
+    """
+    reason = "completed"
+    try:
+        emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
+                         trainer.parameter_count, trainer.total_steps, trainer.step,
+                         trainer.shape_summary_text())])
+        last_flush = time.monotonic()
+        paused_at: int | None = None  # the step at which "paused" was last reported
+        while trainer.step < trainer.total_steps:
+            for name, value in control.take_changes():
+                try:
+                    trainer.set(name, value)
+                    emit([SettingChanged(name, float(value), trainer.step)])
+                except SeqLabError as exc:
+                    emit([Warning(str(exc), trainer.step)])
+            if control.stop_requested:
+                reason = "stopped"
+                break
+            if control.blocked():
+                if paused_at != trainer.step:  # newly paused, or done stepping
+                    emit([*trainer.flush(), StateChanged("paused", trainer.step)])
+                    paused_at = trainer.step
+                control.wait()
+                continue
+            if not control.take_step():
+                continue
+            if paused_at is not None and not control.paused:
+                emit([StateChanged("running", trainer.step)])
+                paused_at = None
+            trainer.train_step()
+            events = []
+            if trainer.evaluation_due():
+                events += trainer.flush()
+                events.append(trainer.evaluate())
+                last_flush = time.monotonic()
+            elif time.monotonic() - last_flush >= flush_interval:
+                events += trainer.flush()
+                last_flush = time.monotonic()
+            if events:
+                emit(events)
+        if control.stop_requested and trainer.step < trainer.total_steps:
+            reason = "stopped"
+        final = trainer.flush()
+        if trainer.step and (not trainer.last_evaluation or reason == "stopped"):
+            final.append(trainer.evaluate())
+        emit([*final, RunFinished(trainer.step, reason, trainer.summary())])
+    except Exception as exc:  # reported to the user as an event, with the step it happened at
+        message = str(exc) if isinstance(exc, SeqLabError) else \
+            f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"
+        emit([RunFailed(trainer.step, message)])
+        reason = "failed"
+    return reason

@@ -1,0 +1,364 @@
+"""The experiment spec: a small typed object with a default for every field.
+
+It is plain data (JSON in, JSON out). `validate_fields()` checks everything that
+can be checked from the spec alone and names the field that is wrong; checks
+that need to know the task (its kind, its sequence lengths) live in
+`engine.validation`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+
+from engine.errors import SpecError
+
+FAMILIES = ("rnn", "seq2seq", "transformer")
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+ATTENTIONS = ("none", "dot", "general", "additive")
+TRANSFORMER_ARCHS = ("encoder", "decoder", "encoder_decoder")
+NORMS = ("pre", "post")
+POSITIONALS = ("sinusoidal", "learned", "none")
+OPTIMIZERS = ("sgd", "adam", "adamw")
+SCHEDULES = ("constant", "warmup", "cosine")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("fp32", "bf16")
+GRADIENT_LOSSES = ("last", "full")
+
+
+@dataclass
+class ModelSpec:
+    family: str = "rnn"
+    # Recurrent and seq2seq
+    cell: str = "lstm"
+    decoder_cell: str | None = None  # seq2seq decoder; None = same as `cell`
+    embedding_size: int = 32
+    hidden_size: int = 64
+    layers: int = 1
+    dropout: float = 0.0
+    bidirectional: bool = False  # encoders only
+    attention: str = "none"  # seq2seq only
+    # Transformer
+    arch: str = "decoder"
+    d_model: int = 64
+    heads: int = 4
+    ff_size: int = 128
+    norm: str = "pre"
+    positional: str = "sinusoidal"
+    causal: bool = True  # decoder self-attention mask
+    max_len: int = 256  # size of the positional table
+
+
+@dataclass
+class TaskSpec:
+    name: str = "hello"
+    length: int = 8  # longest sequence (ops), context (LM), window (time series)
+    min_length: int = 1
+    vocab_size: int = 10  # symbols for copy/reverse/sort/recall
+    distractors: int = 12  # long-range recall: tokens between the cue and the query
+    digits: int = 3  # addition: most digits per operand
+    horizon: int = 1  # time series: how far ahead to predict
+    path: str = ""  # user text file or CSV
+    column: str = ""  # CSV column name or 0-based index; "" = first numeric
+    train_size: int = 10000
+    val_size: int = 500
+
+
+@dataclass
+class TrainingSpec:
+    steps: int = 500
+    batch_size: int = 32
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    momentum: float = 0.9  # SGD only
+    weight_decay: float = 0.0
+    schedule: str = "constant"
+    warmup_steps: int = 0
+    clip_norm: float = 1.0  # 0 turns clipping off
+    eval_every: int = 100
+    eval_batches: int = 4
+    teacher_forcing: float = 1.0  # ratio at the start
+    teacher_forcing_end: float | None = None  # if set: linear schedule to this ratio
+    device: str = "auto"
+    precision: str = "fp32"
+    seed: int = 0
+
+
+@dataclass
+class ProbeSpec:
+    every: int = 50  # probe cadence in steps; 0 turns probes off
+    gradient_loss: str = "last"  # "last" output position or the "full" loss
+
+
+@dataclass
+class ExperimentSpec:
+    name: str = "untitled"
+    description: str = ""
+    model: ModelSpec = field(default_factory=ModelSpec)
+    task: TaskSpec = field(default_factory=TaskSpec)
+    training: TrainingSpec = field(default_factory=TrainingSpec)
+    probes: ProbeSpec = field(default_factory=ProbeSpec)
+
+    # ----------------------------------------------------------------- JSON
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: typing.Any) -> "ExperimentSpec":
+        """Build from plain data; unknown fields and wrong types are refused."""
+        problems: list[tuple[str, str]] = []
+        spec = _build(cls, data, "", problems)
+        if problems:
+            raise SpecError(problems)
+        return spec
+
+    @classmethod
+    def from_json(cls, text: str) -> "ExperimentSpec":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError([("", f"the spec is not valid JSON: {exc.msg} "
+                                  f"at line {exc.lineno} column {exc.colno}")]) from None
+        return cls.from_dict(data)
+
+    def with_overrides(self, overrides: dict[str, typing.Any]) -> "ExperimentSpec":
+        """A copy with dotted keys set, e.g. {"model.cell": "gru"}."""
+        data = self.to_dict()
+        problems = []
+        for key, value in overrides.items():
+            parts = key.split(".")
+            node = data
+            for depth, part in enumerate(parts):
+                if not isinstance(node, dict) or part not in node:
+                    problems.append((key, f"{key} is not a spec key"
+                                          f"{_suggest(key)}"))
+                    break
+                if depth == len(parts) - 1:
+                    if isinstance(node[part], dict):
+                        problems.append((key, f"{key} is a section; set one of its "
+                                              f"keys, e.g. {key}.{next(iter(node[part]))}"))
+                    else:
+                        node[part] = value
+                else:
+                    node = node[part]
+        if problems:
+            raise SpecError(problems)
+        return ExperimentSpec.from_dict(data)
+
+    def validate_fields(self) -> None:
+        """Raise SpecError listing every problem found in the spec alone."""
+        problems = field_problems(self)
+        if problems:
+            raise SpecError(problems)
+
+
+def spec_keys() -> list[str]:
+    """Every dotted key a user can set."""
+    keys = []
+    for section in dataclasses.fields(ExperimentSpec):
+        hint = typing.get_type_hints(ExperimentSpec)[section.name]
+        if dataclasses.is_dataclass(hint):
+            keys += [f"{section.name}.{f.name}" for f in dataclasses.fields(hint)]
+        else:
+            keys.append(section.name)
+    return keys
+
+
+def _suggest(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, spec_keys(), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _type_name(hint) -> str:
+    if isinstance(hint, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(hint))
+    return {int: "an integer", float: "a number", bool: "true or false",
+            str: "a string", type(None): "null"}.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _coerce(value, hint):
+    """Return (ok, value) for a JSON value against a field type."""
+    if isinstance(hint, types.UnionType):
+        for option in typing.get_args(hint):
+            ok, converted = _coerce(value, option)
+            if ok:
+                return True, converted
+        return False, value
+    if hint is type(None):
+        return value is None, value
+    if hint is bool:
+        return isinstance(value, bool), value
+    if hint is int:
+        if isinstance(value, bool):
+            return False, value
+        if isinstance(value, int):
+            return True, value
+        if isinstance(value, float) and value.is_integer():
+            return True, int(value)
+        return False, value
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True, float(value)
+        return False, value
+    if hint is str:
+        return isinstance(value, str), value
+    return False, value
+
+
+def _build(cls, data, prefix: str, problems: list):
+    where = prefix.rstrip(".") or "the spec"
+    if not isinstance(data, dict):
+        problems.append((prefix.rstrip("."), f"{where} must be an object, not {type(data).__name__}"))
+        return cls()
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for name in data:
+        if name not in known:
+            key = f"{prefix}{name}"
+            problems.append((key, f"{key} is not a spec key{_suggest(key)}"))
+    values = {}
+    for name in known:
+        if name not in data:
+            continue
+        key, hint, value = f"{prefix}{name}", hints[name], data[name]
+        if dataclasses.is_dataclass(hint):
+            values[name] = _build(hint, value, f"{key}.", problems)
+            continue
+        ok, converted = _coerce(value, hint)
+        if not ok:
+            problems.append((key, f"{key}={json.dumps(value)} must be {_type_name(hint)}"))
+            continue
+        if isinstance(converted, float) and not math.isfinite(converted):
+            problems.append((key, f"{key}={converted} must be a finite number"))
+            continue
+        values[name] = converted
+    return cls(**values)
+
+
+def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
+    """Checks that need only the spec. Each problem names its field."""
+    problems: list[tuple[str, str]] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append((key, message))
+
+    def choice(key: str, value, options) -> None:
+        if value not in options:
+            bad(key, f"{key}={json.dumps(value)} must be one of {', '.join(options)}")
+
+    def at_least(key: str, value, low) -> None:
+        if value < low:
+            bad(key, f"{key}={value} must be at least {low}")
+
+    def at_most(key: str, value, high) -> None:
+        if value > high:
+            bad(key, f"{key}={value} must be at most {high}")
+
+    m, t, tr, p = spec.model, spec.task, spec.training, spec.probes
+    choice("model.family", m.family, FAMILIES)
+    choice("model.cell", m.cell, CELLS)
+    if m.decoder_cell is not None:
+        choice("model.decoder_cell", m.decoder_cell, CELLS)
+    choice("model.attention", m.attention, ATTENTIONS)
+    choice("model.arch", m.arch, TRANSFORMER_ARCHS)
+    choice("model.norm", m.norm, NORMS)
+    choice("model.positional", m.positional, POSITIONALS)
+    for key, value, low, high in (
+        ("model.embedding_size", m.embedding_size, 1, 4096),
+        ("model.hidden_size", m.hidden_size, 1, 8192),
+        ("model.d_model", m.d_model, 1, 8192),
+        ("model.heads", m.heads, 1, 64),
+        ("model.ff_size", m.ff_size, 1, 65536),
+        ("model.max_len", m.max_len, 1, 1_000_000),
+    ):
+        at_least(key, value, low)
+        at_most(key, value, high)
+    if m.family == "transformer":
+        at_least("model.layers", m.layers, 1)
+        at_most("model.layers", m.layers, 24)
+    else:
+        at_least("model.layers", m.layers, 1)
+        at_most("model.layers", m.layers, 4)
+    if not 0.0 <= m.dropout < 1.0:
+        bad("model.dropout", f"model.dropout={m.dropout} must be in [0, 1)")
+    if m.family == "transformer" and m.heads >= 1 and m.d_model % m.heads:
+        bad("model.d_model", f"model.d_model={m.d_model} is not divisible by model.heads={m.heads}")
+    if m.attention != "none" and m.family != "seq2seq":
+        bad("model.attention", f"model.attention={m.attention} needs an encoder-decoder: "
+                               f"set model.family=seq2seq (the Transformer has its own attention)")
+    if m.decoder_cell is not None and m.family != "seq2seq":
+        bad("model.decoder_cell", f"model.decoder_cell is only used by model.family=seq2seq, "
+                                  f"not {m.family}")
+    if m.bidirectional and m.family == "transformer":
+        bad("model.bidirectional", "model.bidirectional applies to recurrent encoders; "
+                                   "a Transformer encoder already sees both directions")
+
+    choice("task.name", t.name, TASK_NAMES)
+    for key, value, low, high in (
+        ("task.length", t.length, 1, 100_000),
+        ("task.min_length", t.min_length, 1, 100_000),
+        ("task.vocab_size", t.vocab_size, 2, 100_000),
+        ("task.distractors", t.distractors, 0, 100_000),
+        ("task.digits", t.digits, 1, 30),
+        ("task.horizon", t.horizon, 1, 10_000),
+        ("task.train_size", t.train_size, 1, 10_000_000),
+        ("task.val_size", t.val_size, 1, 1_000_000),
+    ):
+        at_least(key, value, low)
+        at_most(key, value, high)
+    if t.min_length > t.length:
+        bad("task.min_length", f"task.min_length={t.min_length} is longer than task.length={t.length}")
+
+    choice("training.optimizer", tr.optimizer, OPTIMIZERS)
+    choice("training.schedule", tr.schedule, SCHEDULES)
+    choice("training.device", tr.device, DEVICES)
+    choice("training.precision", tr.precision, PRECISIONS)
+    at_least("training.steps", tr.steps, 0)
+    at_least("training.batch_size", tr.batch_size, 1)
+    at_most("training.batch_size", tr.batch_size, 65536)
+    at_least("training.warmup_steps", tr.warmup_steps, 0)
+    at_least("training.eval_every", tr.eval_every, 1)
+    at_least("training.eval_batches", tr.eval_batches, 1)
+    if not 0.0 < tr.lr <= 10.0:
+        bad("training.lr", f"training.lr={tr.lr} must be in (0, 10]")
+    if not 0.0 <= tr.momentum < 1.0:
+        bad("training.momentum", f"training.momentum={tr.momentum} must be in [0, 1)")
+    if tr.weight_decay < 0:
+        bad("training.weight_decay", f"training.weight_decay={tr.weight_decay} must be at least 0")
+    if tr.clip_norm < 0:
+        bad("training.clip_norm", f"training.clip_norm={tr.clip_norm} must be at least 0 (0 turns clipping off)")
+    for key, value in (("training.teacher_forcing", tr.teacher_forcing),
+                       ("training.teacher_forcing_end", tr.teacher_forcing_end)):
+        if value is not None and not 0.0 <= value <= 1.0:
+            bad(key, f"{key}={value} must be in [0, 1]")
+    if tr.schedule == "warmup" and tr.warmup_steps == 0:
+        bad("training.warmup_steps", "training.schedule=warmup needs training.warmup_steps >= 1")
+    if tr.precision == "bf16" and tr.device in ("cpu", "mps"):
+        bad("training.precision", f"training.precision=bf16 is for CUDA; "
+                                  f"training.device={tr.device} trains in fp32")
+
+    at_least("probes.every", p.every, 0)
+    choice("probes.gradient_loss", p.gradient_loss, GRADIENT_LOSSES)
+    return problems
+
+
+# The task names only, so the spec stays independent of the task code; a test
+# checks this list against the task registry.
+TASK_NAMES = (
+    "hello", "shakespeare", "text_file",
+    "copy", "reverse", "sort",
+    "recall",
+    "addition",
+    "dates",
+    "sentiment", "sentiment_generation",
+    "sines", "random_walk", "csv",
+)

@@ -1,0 +1,246 @@
+"""The Trainer: one experiment, driven one step at a time.
+
+A test (or a thread, or a process) calls `train_step()`; nothing here waits,
+sleeps or starts a thread. Per-step values (loss, gradient norm, learning
+rate) are written into buffers on the device and copied to the host only in
+`flush()`, so a step never forces a host-device sync.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+
+import numpy as np
+import torch
+
+from engine.errors import SpecError
+from engine.evaluation import evaluate
+from engine.events import Evaluation, Scalars
+from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
+from engine.spec import ExperimentSpec
+from engine.tasks import build_task
+from engine.validation import validate_experiment
+
+FLUSH_CAPACITY = 1024  # steps buffered on the device before a flush is forced
+LIVE_SETTINGS = ("lr", "clip_norm", "teacher_forcing")
+
+
+def available_devices() -> list[str]:
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
+
+
+def resolve_device(requested: str) -> torch.device:
+    """"auto" picks CUDA, then MPS, then the CPU; an unavailable device is an error."""
+    devices = available_devices()
+    if requested == "auto":
+        for name in ("cuda", "mps", "cpu"):
+            if name in devices:
+                return torch.device(name)
+    if requested not in devices:
+        raise SpecError([("training.device",
+                          f"training.device={requested} is not available here "
+                          f"(available: {', '.join(devices)})")])
+    return torch.device(requested)
+
+
+def _total_norm(parameters) -> torch.Tensor:
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if hasattr(torch.nn.utils, "get_total_norm"):
+        return torch.nn.utils.get_total_norm(grads, foreach=True)
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
+class Trainer:
+    def __init__(self, spec: ExperimentSpec, device: str | None = None):
+        self.kind = validate_experiment(spec)
+        self.spec = spec
+        tr = spec.training
+        self.device = resolve_device(device or tr.device)
+        if tr.precision == "bf16" and self.device.type != "cuda":
+            raise SpecError([("training.precision", f"training.precision=bf16 needs a CUDA device; "
+                                                    f"this run is on {self.device.type}")])
+        torch.manual_seed(tr.seed)  # model initialisation and dropout
+        self.task = build_task(spec.task, self.kind, tr.seed)
+        self.model = build_model(spec.model, self.task.info).to(self.device)
+        self.parameters = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = self._make_optimizer()
+        self.batch_generator = torch.Generator().manual_seed(tr.seed)
+        self.sampling_generator = torch.Generator().manual_seed(tr.seed + 1)  # teacher forcing
+        self.val_batches = self.task.val_batches(tr.batch_size, tr.eval_batches * tr.batch_size)
+        self.step = 0
+        self.total_steps = tr.steps
+        # Live settings start from the spec and may be changed between steps.
+        self.base_lr = tr.lr
+        self.clip_norm = tr.clip_norm
+        self.teacher_forcing_override: float | None = None
+        self._autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) \
+            if tr.precision == "bf16" else contextlib.nullcontext
+        self._device_buffers = torch.zeros((2, FLUSH_CAPACITY), device=self.device)  # loss, grad norm
+        self._host_steps = np.zeros(FLUSH_CAPACITY, dtype=np.int64)
+        self._host_time = np.zeros(FLUSH_CAPACITY, dtype=np.float64)
+        self._host_lr = np.zeros(FLUSH_CAPACITY, dtype=np.float32)
+        self._host_tf = np.zeros(FLUSH_CAPACITY, dtype=np.float32)
+        self._pending = 0
+        self._overflow: list[Scalars] = []
+        self.started = time.perf_counter()
+        self.train_seconds = 0.0
+        self.tokens_seen = 0
+        self.last_train_loss = math.nan
+        self.last_evaluation: dict[str, float] = {}
+
+    # ----------------------------------------------------------- building
+    def _make_optimizer(self) -> torch.optim.Optimizer:
+        tr = self.spec.training
+        if tr.optimizer == "sgd":
+            return torch.optim.SGD(self.parameters, lr=tr.lr, momentum=tr.momentum,
+                                   weight_decay=tr.weight_decay)
+        cls = torch.optim.AdamW if tr.optimizer == "adamw" else torch.optim.Adam
+        return cls(self.parameters, lr=tr.lr, weight_decay=tr.weight_decay)
+
+    @property
+    def parameter_count(self) -> int:
+        return parameter_count(self.model)
+
+    def shape_summary_text(self) -> str:
+        batch = self.task.val_batches(2, 2)[0].to(self.device)
+        return format_summary(shape_summary(self.model, batch), self.parameter_count)
+
+    # ------------------------------------------------------------ schedules
+    def lr_at(self, step: int) -> float:
+        tr = self.spec.training
+        factor = 1.0
+        if tr.warmup_steps and step < tr.warmup_steps:
+            factor = (step + 1) / tr.warmup_steps
+        elif tr.schedule == "cosine":
+            span = max(1, self.total_steps - tr.warmup_steps)
+            progress = min(1.0, (step - tr.warmup_steps) / span)
+            factor = 0.5 * (1.0 + math.cos(math.pi * progress))
+        return self.base_lr * factor
+
+    def teacher_forcing_at(self, step: int) -> float:
+        if self.teacher_forcing_override is not None:
+            return self.teacher_forcing_override
+        tr = self.spec.training
+        if tr.teacher_forcing_end is None:
+            return tr.teacher_forcing
+        progress = min(1.0, step / max(1, self.total_steps))
+        return tr.teacher_forcing + (tr.teacher_forcing_end - tr.teacher_forcing) * progress
+
+    def set(self, name: str, value: float) -> None:
+        """Change a live setting between steps: lr, clip_norm or teacher_forcing."""
+        if name not in LIVE_SETTINGS:
+            raise SpecError([(name, f"{name} cannot be changed while training "
+                                    f"(live settings: {', '.join(LIVE_SETTINGS)})")])
+        value = float(value)
+        if name == "lr" and not (0.0 < value <= 10.0):
+            raise SpecError([("training.lr", f"training.lr={value} must be in (0, 10]")])
+        if name == "clip_norm" and not value >= 0.0:
+            raise SpecError([("training.clip_norm", f"training.clip_norm={value} must be at least 0")])
+        if name == "teacher_forcing" and not 0.0 <= value <= 1.0:
+            raise SpecError([("training.teacher_forcing",
+                              f"training.teacher_forcing={value} must be in [0, 1]")])
+        if name == "lr":
+            self.base_lr = value
+        elif name == "clip_norm":
+            self.clip_norm = value
+        else:
+            self.teacher_forcing_override = value
+
+    # ---------------------------------------------------------------- steps
+    def train_step(self) -> None:
+        """One optimisation step. Never reads a value back from the device."""
+        began = time.perf_counter()
+        batch = self.task.train_batch(self.spec.training.batch_size, self.batch_generator)
+        self.tokens_seen += batch.tokens()
+        batch = batch.to(self.device)
+        lr = self.lr_at(self.step)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        ratio = self.teacher_forcing_at(self.step)
+        self.model.train()
+        with self._autocast():
+            output = self.model(batch, ratio, self.sampling_generator)
+            loss = compute_loss(self.kind, output, batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.clip_norm > 0:
+            grad_norm = torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_norm, foreach=True)
+        else:
+            grad_norm = _total_norm(self.parameters)
+        self.optimizer.step()
+        self._record(loss.detach(), grad_norm.detach(), lr, ratio)
+        self.step += 1
+        self.train_seconds += time.perf_counter() - began
+
+    def _record(self, loss, grad_norm, lr: float, ratio: float) -> None:
+        i = self._pending
+        self._device_buffers[0, i] = loss
+        self._device_buffers[1, i] = grad_norm
+        self._host_steps[i] = self.step
+        self._host_time[i] = time.perf_counter() - self.started
+        self._host_lr[i] = lr
+        self._host_tf[i] = ratio
+        self._pending += 1
+        if self._pending == FLUSH_CAPACITY:
+            self._overflow.append(self._drain())
+
+    def _drain(self) -> Scalars:
+        n = self._pending
+        values = self._device_buffers[:, :n].float().cpu().numpy()  # the one sync
+        self._pending = 0
+        scalars = {"train_loss": values[0].copy(), "grad_norm": values[1].copy(),
+                   "lr": self._host_lr[:n].copy()}
+        if self.kind in ("seq2seq", "generate") and self.spec.model.family != "transformer":
+            scalars["teacher_forcing"] = self._host_tf[:n].copy()
+        if n:
+            self.last_train_loss = float(values[0, -1])
+        return Scalars(self._host_steps[:n].copy(), self._host_time[:n].copy(), scalars)
+
+    def flush(self) -> list[Scalars]:
+        """Per-step values recorded since the last flush (copied to the host now)."""
+        out, self._overflow = self._overflow, []
+        if self._pending:
+            out.append(self._drain())
+        return out
+
+    def run_steps(self, n: int) -> np.ndarray:
+        """Train n steps and return their losses (a convenience for tests and scripts)."""
+        for _ in range(n):
+            self.train_step()
+        return np.concatenate([s.values["train_loss"] for s in self.flush()] or [np.zeros(0)])
+
+    # ----------------------------------------------------------- evaluation
+    def evaluate(self) -> Evaluation:
+        values = evaluate(self.model, self.task, self.val_batches, self.device, self._autocast)
+        self.last_evaluation = values
+        return Evaluation(self.step, time.perf_counter() - self.started, values)
+
+    def evaluation_due(self) -> bool:
+        every = self.spec.training.eval_every
+        return self.step % every == 0 or self.step == self.total_steps
+
+    def summary(self) -> dict:
+        metric = self.task.info.metric
+        return {
+            "name": self.spec.name,
+            "final_step": self.step,
+            "train_loss": _finite_or_none(self.last_train_loss),
+            "val_loss": _finite_or_none(self.last_evaluation.get("val_loss", math.nan)),
+            "metric": {"name": metric, "value": _finite_or_none(self.last_evaluation.get(metric, math.nan))},
+            "parameter_count": self.parameter_count,
+            "tokens_per_second": round(self.tokens_seen / self.train_seconds, 1) if self.train_seconds else None,
+            "steps_per_second": round(self.step / self.train_seconds, 2) if self.train_seconds else None,
+            "device": str(self.device),
+            "task_layout": self.kind,
+        }
+
+
+def _finite_or_none(value: float):
+    return float(value) if value is not None and math.isfinite(value) else None
