@@ -171,6 +171,38 @@ def spec_keys() -> list[str]:
     return keys
 
 
+def parse_value(key: str, text: str):
+    """A typed value for a dotted key from command-line text ("20", "true", "gru", "null")."""
+    section, _, name = key.partition(".")
+    hints = typing.get_type_hints(ExperimentSpec)
+    section_type = hints.get(section)
+    if not dataclasses.is_dataclass(section_type) or name not in typing.get_type_hints(section_type):
+        if section in hints and not name and not dataclasses.is_dataclass(section_type):
+            return text
+        raise SpecError([(key, f"{key} is not a spec key{_suggest(key)}")])
+    hint = typing.get_type_hints(section_type)[name]
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    lowered = text.strip().lower()
+    if type(None) in options and lowered in ("null", "none", ""):
+        return None
+    if bool in options:
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+    for option in options:
+        try:
+            if option is int:
+                return int(text)
+            if option is float:
+                return float(text)
+        except ValueError:
+            continue
+    if str in options:
+        return text
+    raise SpecError([(key, f"{key}={text} must be {_type_name(hint)}")])
+
+
 def _suggest(key: str) -> str:
     import difflib
 

@@ -106,7 +106,6 @@ class SentimentGenerationTask(PairTask):
     name, title = "sentiment_generation", "Write a sentence with a given sentiment"
     kinds = ("generate", "seq2seq")
     joiner = " "
-    exclude_val_from_train = False  # only two inputs exist
     metric_by_kind = {"generate": "sentiment_match", "seq2seq": "sentiment_match"}
 
     def alphabet(self):

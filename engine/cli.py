@@ -1,0 +1,312 @@
+"""Headless commands: train, presets, describe, spec.
+
+    python main.py train (--preset NAME | SPEC.json) [--set key=value ...]
+        [--steps N] [--device D] [--seed S] [--out DIR] [--summary-json PATH]
+    python main.py presets
+    python main.py describe (--preset NAME | SPEC.json) [--set ...]
+    python main.py spec (--preset NAME | SPEC.json) [--set ...]
+
+A user's mistake (a bad spec, an unknown preset, an unreadable file) prints
+one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from engine.errors import SeqLabError, SpecError
+from engine.events import Evaluation, RunFailed, RunFinished, RunStarted, Scalars, SettingChanged, Warning
+from engine.history import ScalarHistory
+from engine.presets import DEFAULT_PRESET, list_presets, load_preset
+from engine.runner import RunControl, run_training
+from engine.spec import ExperimentSpec, parse_value
+from engine.training import Trainer
+from engine.validation import validate_experiment
+
+
+class UsageError(SeqLabError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line instead of usage + message
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="main.py", description="SeqLab, headless.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def spec_source(p):
+        p.add_argument("source", nargs="?", help="an experiment spec (.json)")
+        p.add_argument("--preset", help=f"a preset name (`presets` lists them; default: {DEFAULT_PRESET})")
+        p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                       help="change one spec field, e.g. --set model.cell=gru (repeatable)")
+        p.add_argument("--steps", type=int, help="training steps (training.steps)")
+        p.add_argument("--device", help="auto, cpu, cuda or mps (training.device)")
+        p.add_argument("--seed", type=int, help="random seed (training.seed)")
+
+    train = commands.add_parser("train", help="train an experiment and print its progress")
+    spec_source(train)
+    train.add_argument("--out", help="write the trained run to this folder")
+    train.add_argument("--summary-json", help="write a JSON summary of the run to this file")
+    train.add_argument("--quiet", action="store_true", help="print only the final summary")
+    train.set_defaults(func=cmd_train)
+
+    presets = commands.add_parser("presets", help="list the presets")
+    presets.set_defaults(func=cmd_presets)
+
+    describe = commands.add_parser("describe", help="show the model's layers, shapes and parameters")
+    spec_source(describe)
+    describe.set_defaults(func=cmd_describe)
+
+    spec = commands.add_parser("spec", help="print the full spec as JSON, to edit and train")
+    spec_source(spec)
+    spec.set_defaults(func=cmd_spec)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except SeqLabError as exc:
+        print(f"seqlab: error: {exc}", file=sys.stderr)
+        return 2
+
+
+# ------------------------------------------------------------------ the spec
+def load_spec(args) -> ExperimentSpec:
+    if args.source and args.preset:
+        raise UsageError("give either a spec file or --preset, not both")
+    if args.source:
+        spec = read_spec_file(Path(args.source))
+    else:
+        spec = load_preset(args.preset or DEFAULT_PRESET)
+    overrides = {}
+    for item in args.overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set {item!r} must look like KEY=VALUE, e.g. --set model.cell=gru")
+        overrides[key.strip()] = parse_value(key.strip(), text)
+    for key, value in (("training.steps", args.steps), ("training.device", args.device),
+                       ("training.seed", args.seed)):
+        if value is not None:
+            overrides[key] = value
+    spec = spec.with_overrides(overrides) if overrides else spec
+    try:
+        validate_experiment(spec)
+    except SpecError as exc:
+        if not args.source:
+            raise
+        raise SpecError([(f, f"{args.source}: {m}") for f, m in exc.problems]) from None
+    return spec
+
+
+def read_spec_file(path: Path) -> ExperimentSpec:
+    if path.suffix == ".seqlab":
+        raise SeqLabError(f"{path}: opening .seqlab project files is not available in this "
+                          f"version; export the spec as JSON or use --preset")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeqLabError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SeqLabError(f"{path}: is a folder, not a spec file") from None
+    except PermissionError:
+        raise SeqLabError(f"{path}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError:
+        raise SeqLabError(f"{path}: is not a UTF-8 JSON spec") from None
+    except OSError as exc:
+        raise SeqLabError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return ExperimentSpec.from_json(text)
+    except SpecError as exc:
+        raise SpecError([(f, f"{path}: {m}") for f, m in exc.problems]) from None
+
+
+# ------------------------------------------------------------------ commands
+def cmd_presets(args) -> int:
+    presets = list_presets()
+    width = max(len(n) for n in presets)
+    for name, preset in presets.items():
+        spec = preset.spec()
+        family = spec.model.family if spec.model.family != "transformer" else f"transformer/{spec.model.arch}"
+        marker = "*" if name == DEFAULT_PRESET else " "
+        print(f"{marker}{name:<{width}}  {family:<27} {spec.task.name:<21} {preset.description}")
+    print(f"\n* the default. Train one: python main.py train --preset {DEFAULT_PRESET}")
+    return 0
+
+
+def cmd_spec(args) -> int:
+    print(load_spec(args).to_json())
+    return 0
+
+
+def cmd_describe(args) -> int:
+    trainer = Trainer(load_spec(args))
+    spec = trainer.spec
+    print(f"{spec.name}: {spec.description}".rstrip(": "))
+    print(f"task {spec.task.name} as {trainer.kind}; metric {trainer.task.info.metric}; "
+          f"device {trainer.device}\n")
+    print(trainer.shape_summary_text())
+    return 0
+
+
+def cmd_train(args) -> int:
+    spec = load_spec(args)
+    trainer = Trainer(spec)
+    control = RunControl()
+    history = ScalarHistory()
+    printer = Progress(sys.stdout, quiet=args.quiet)
+    outcome: dict = {}
+
+    def emit(events):
+        for event in events:
+            if isinstance(event, (Scalars, Evaluation)):
+                history.add(event)
+            if isinstance(event, (RunFinished, RunFailed)):
+                outcome["event"] = event
+            printer.show(event, trainer)
+
+    interrupts = 0
+
+    def on_interrupt(signum, frame):
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts > 1:
+            raise KeyboardInterrupt
+        control.stop()
+        printer.note("stopping after this step (Ctrl-C again to abort)")
+
+    previous = signal.signal(signal.SIGINT, on_interrupt) if _main_thread() else None
+    try:
+        run_training(trainer, control, emit)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    event = outcome.get("event")
+    summary = trainer.summary()
+    summary["stopped_early"] = not isinstance(event, RunFinished) or event.reason != "completed"
+    if args.out:
+        write_run(Path(args.out), trainer, history, summary)
+    if args.summary_json:
+        write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
+    if isinstance(event, RunFailed):
+        print(f"seqlab: error: training failed at step {event.step}: {event.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+# ------------------------------------------------------------------ output
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same folder, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, summary: dict) -> None:
+    """spec.json, summary.json, weights.safetensors, scalars.csv, evaluations.csv."""
+    from safetensors.torch import save
+
+    if folder.exists() and not folder.is_dir():
+        raise SeqLabError(f"{folder}: exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    weights = {k: v.detach().cpu().contiguous() for k, v in trainer.model.state_dict().items()}
+    write_atomic(folder / "weights.safetensors", save(weights, metadata={"spec": trainer.spec.to_json()}))
+    write_atomic(folder / "spec.json", trainer.spec.to_json() + "\n")
+    write_atomic(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
+    for name, writer in (("scalars.csv", history.write_csv), ("evaluations.csv", history.write_evaluations_csv)):
+        tmp = folder / f".{name}.tmp"
+        writer(tmp)
+        os.replace(tmp, folder / name)
+
+
+class Progress:
+    """A live progress line on a terminal; plain lines (one per evaluation) otherwise."""
+
+    def __init__(self, stream, quiet: bool = False):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.quiet = quiet
+        self.total = 0
+        self.last_draw = 0.0
+        self.last_eval = ""
+        self.loss = float("nan")
+        self.started = time.monotonic()
+        self.first_step = 0
+
+    def _line(self, text: str) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def note(self, text: str) -> None:
+        self._line(text)
+
+    def show(self, event, trainer: Trainer) -> None:
+        if isinstance(event, RunStarted):
+            self.total, self.first_step = event.total_steps, event.start_step
+            if not self.quiet:
+                spec = trainer.spec
+                model = spec.model.family if spec.model.family != "transformer" else f"transformer ({spec.model.arch})"
+                self._line(f"{spec.name}: {model} on {spec.task.name} ({event.kind}), "
+                           f"{event.parameter_count:,} parameters, device {event.device}, "
+                           f"{event.total_steps} steps")
+        elif isinstance(event, Scalars):
+            if len(event):
+                self.loss = float(event.values["train_loss"][-1])
+            if self.tty and not self.quiet and time.monotonic() - self.last_draw > 0.1:
+                self._draw(int(event.steps[-1]) + 1, trainer)
+        elif isinstance(event, Evaluation):
+            self.last_eval = "  ".join(f"{k} {v:.4g}" for k, v in event.values.items())
+            if not self.quiet:
+                self._line(f"step {event.step:>{len(str(self.total))}}/{self.total}  "
+                           f"train_loss {self.loss:.4g}  {self.last_eval}")
+        elif isinstance(event, (SettingChanged, Warning)) and not self.quiet:
+            self._line(f"step {event.step}: {event}")
+        elif isinstance(event, RunFinished):
+            s = event.summary
+            metric = s["metric"]
+            value = "n/a" if metric["value"] is None else f"{metric['value']:.4g}"
+            self._line(f"{event.reason} at step {event.step}: train_loss {_fmt(s['train_loss'])}  "
+                       f"val_loss {_fmt(s['val_loss'])}  {metric['name']} {value}  "
+                       f"({s['tokens_per_second'] or 0:,.0f} tokens/s on {s['device']})")
+
+    def _draw(self, step: int, trainer: Trainer) -> None:
+        self.last_draw = time.monotonic()
+        done = step / max(1, self.total)
+        bar = "#" * int(done * 24)
+        elapsed = time.monotonic() - self.started
+        rate = (step - self.first_step) / elapsed if elapsed > 0 else 0
+        left = (self.total - step) / rate if rate > 0 else 0
+        self.stream.write(f"\r\x1b[2K[{bar:<24}] {step}/{self.total}  loss {self.loss:.4g}  "
+                          f"{self.last_eval}  {rate:.1f} steps/s  {left:.0f}s left")
+        self.stream.flush()
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.4g}"

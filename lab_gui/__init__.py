@@ -1,0 +1,1 @@
+"""SeqLab's window (PySide6 + pyqtgraph). Imports engine's public modules; the engine never imports this."""

@@ -1,0 +1,1 @@
+"""Shipped data: corpora and presets (read with importlib.resources)."""

@@ -1,0 +1,122 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from safetensors.torch import load_file
+
+from engine.cli import main
+from engine.spec import ExperimentSpec
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = ["--set", "training.batch_size=8", "--set", "task.train_size=200", "--set", "task.val_size=16"]
+
+
+def run_main(*args, timeout=300):
+    """`python main.py ARGS` as a user runs it (not a terminal: plain lines)."""
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning:engine"})
+
+
+def test_presets_lists_one_line_each():
+    result = run_main("presets")
+    assert result.returncode == 0
+    lines = [l for l in result.stdout.splitlines() if l.strip() and not l.startswith("* ")]
+    assert any(l.startswith("*reverse-attention") for l in lines)
+    assert any("hello-rnn" in l and "hello" in l for l in lines)
+    assert len(lines) >= 20
+
+
+def test_train_a_preset_writes_a_summary_and_the_run(tmp_path):
+    summary, out = tmp_path / "summary.json", tmp_path / "run"
+    result = run_main("train", "--preset", "sentiment-gru", "--steps", "30", *FAST,
+                      "--set", "training.eval_every=10", "--seed", "3", "--out", str(out),
+                      "--summary-json", str(summary))
+    assert result.returncode == 0, result.stderr
+    assert "sentiment-gru: rnn on sentiment (classify)" in result.stdout
+    assert sum(l.startswith("step ") for l in result.stdout.splitlines()) == 3  # plain lines at each evaluation when not a terminal
+    data = json.loads(summary.read_text())
+    assert data["final_step"] == 30 and data["device"] == "cpu"
+    assert data["metric"]["name"] == "accuracy" and 0.0 <= data["metric"]["value"] <= 1.0
+    assert data["train_loss"] > 0 and data["val_loss"] > 0 and data["tokens_per_second"] > 0
+    assert data["parameter_count"] > 1000 and data["stopped_early"] is False
+    spec = ExperimentSpec.from_json((out / "spec.json").read_text())
+    assert spec.training.seed == 3 and spec.training.steps == 30
+    weights = load_file(str(out / "weights.safetensors"))
+    assert sum(w.numel() for w in weights.values()) == data["parameter_count"]
+    scalars = (out / "scalars.csv").read_text().splitlines()
+    assert scalars[0] == "step,wall_time,train_loss,grad_norm,lr" and len(scalars) == 31
+    assert len((out / "evaluations.csv").read_text().splitlines()) == 4
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_train_a_spec_file_with_dotted_overrides(tmp_path):
+    spec = ExperimentSpec().with_overrides({"task.name": "copy", "task.length": 5, "name": "my-copy"})
+    path = tmp_path / "spec.json"
+    path.write_text(spec.to_json())
+    summary = tmp_path / "s.json"
+    code = main(["train", str(path), "--set", "model.cell=gru", "--set", "model.hidden_size=16",
+                 "--steps", "5", "--quiet", "--summary-json", str(summary), *FAST])
+    assert code == 0
+    assert json.loads(summary.read_text())["name"] == "my-copy"
+
+
+def test_spec_command_prints_a_complete_spec_that_trains(tmp_path, capsys):
+    assert main(["spec", "--preset", "dates-attention", "--set", "model.hidden_size=32"]) == 0
+    printed = ExperimentSpec.from_json(capsys.readouterr().out)
+    assert printed.model.hidden_size == 32 and printed.model.attention == "additive"
+
+
+def test_describe_prints_shapes_and_parameters(capsys):
+    assert main(["describe", "--preset", "shakespeare-gpt", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert "stack.blocks.3" in out and "parameters" in out and "total" in out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train", "--preset", "nope"], "seqlab: error: no preset named 'nope'"),
+    (["train", "--preset", "hello-rnn", "--set", "model.family=transformer", "--set", "model.d_model=30",
+      "--set", "model.heads=4"], "seqlab: error: model.d_model=30 is not divisible by model.heads=4"),
+    (["train", "--preset", "hello-rnn", "--set", "model.layers=two"], "model.layers=two must be an integer"),
+    (["train", "--preset", "hello-rnn", "--set", "model.colour=red"], "model.colour is not a spec key"),
+    (["train", "--preset", "hello-rnn", "--set", "novalue"], "--set 'novalue' must look like KEY=VALUE"),
+    (["train", "does-not-exist.json"], "does-not-exist.json: no such file"),
+    (["train", "project.seqlab"], "project.seqlab: opening .seqlab project files is not available"),
+    (["train", "--preset", "text-file-gru"], "task.name=text_file needs task.path"),
+    (["train", "--preset", "text-file-gru", "--set", "task.path=/no/such/file.txt"], "/no/such/file.txt: no such file"),
+    (["train", "--preset", "hello-rnn", "--device", "cuda"], "training.device=cuda is not available here"),
+    (["train", "--bogus"], "unrecognized arguments: --bogus"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_errors_print_one_line_and_exit_2(args, message, capsys):
+    if "cuda" in args:
+        import torch
+        if torch.cuda.is_available():
+            pytest.skip("this machine has CUDA")  # the message is only for machines without it
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert "Traceback" not in err
+
+
+def test_a_broken_spec_file_names_the_file_and_the_field(tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"model": {"hidden_size": -4}}))
+    assert main(["train", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: model.hidden_size=-4 must be at least 1" in err
+    path.write_text("{not json")
+    assert main(["train", str(path)]) == 2
+    assert "is not valid JSON" in capsys.readouterr().err
+
+
+def test_running_main_with_no_arguments_trains_the_default(tmp_path):
+    # The default job as the README's first command runs it, cut short.
+    result = subprocess.run([sys.executable, "-c", "import sys, main; sys.argv=['main.py']; "
+                             "import engine.presets as p; from engine.cli import main as m; "
+                             "sys.exit(m(['train', '--preset', p.DEFAULT_PRESET, '--steps', '3', '--quiet']))"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "completed at step 3" in result.stdout
