@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     except SeqLabError as exc:
         print(f"seqlab: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `main.py presets | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 # ------------------------------------------------------------------ the spec

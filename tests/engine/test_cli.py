@@ -120,3 +120,12 @@ def test_running_main_with_no_arguments_trains_the_default(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "completed at step 3" in result.stdout
+
+
+def test_output_piped_into_a_reader_that_leaves_early_is_not_a_crash():
+    # Unbuffered, each line is written at once, so later writes meet the closed pipe.
+    result = subprocess.run(f"'{sys.executable}' main.py presets | head -1", shell=True, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
