@@ -28,7 +28,10 @@ from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl, run_training
 from engine.spec import ExperimentSpec, parse_value
 from engine.training import Trainer
+from engine.user_files import decode_utf8, read_user_file
 from engine.validation import validate_experiment
+
+MAX_SPEC_BYTES = 10 * 2**20
 
 
 class UsageError(SeqLabError):
@@ -117,18 +120,8 @@ def read_spec_file(path: Path) -> ExperimentSpec:
     if path.suffix == ".seqlab":
         raise SeqLabError(f"{path}: opening .seqlab project files is not available in this "
                           f"version; export the spec as JSON or use --preset")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SeqLabError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SeqLabError(f"{path}: is a folder, not a spec file") from None
-    except PermissionError:
-        raise SeqLabError(f"{path}: cannot be read (permission denied)") from None
-    except UnicodeDecodeError:
-        raise SeqLabError(f"{path}: is not a UTF-8 JSON spec") from None
-    except OSError as exc:
-        raise SeqLabError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    path, raw = read_user_file(str(path), "a spec file", MAX_SPEC_BYTES)
+    text = decode_utf8(path, raw)
     try:
         return ExperimentSpec.from_json(text)
     except SpecError as exc:

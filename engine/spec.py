@@ -295,6 +295,11 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         if value > high:
             bad(key, f"{key}={value} must be at most {high}")
 
+    def within(bounds) -> None:
+        for key, value, low, high in bounds:
+            at_least(key, value, low)
+            at_most(key, value, high)
+
     m, t, tr, p = spec.model, spec.task, spec.training, spec.probes
     choice("model.family", m.family, FAMILIES)
     choice("model.cell", m.cell, CELLS)
@@ -304,22 +309,15 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     choice("model.arch", m.arch, TRANSFORMER_ARCHS)
     choice("model.norm", m.norm, NORMS)
     choice("model.positional", m.positional, POSITIONALS)
-    for key, value, low, high in (
+    within((
         ("model.embedding_size", m.embedding_size, 1, 4096),
         ("model.hidden_size", m.hidden_size, 1, 8192),
         ("model.d_model", m.d_model, 1, 8192),
         ("model.heads", m.heads, 1, 64),
         ("model.ff_size", m.ff_size, 1, 65536),
         ("model.max_len", m.max_len, 1, 1_000_000),
-    ):
-        at_least(key, value, low)
-        at_most(key, value, high)
-    if m.family == "transformer":
-        at_least("model.layers", m.layers, 1)
-        at_most("model.layers", m.layers, 24)
-    else:
-        at_least("model.layers", m.layers, 1)
-        at_most("model.layers", m.layers, 4)
+        ("model.layers", m.layers, 1, 24 if m.family == "transformer" else 4),
+    ))
     if not 0.0 <= m.dropout < 1.0:
         bad("model.dropout", f"model.dropout={m.dropout} must be in [0, 1)")
     if m.family == "transformer" and m.heads >= 1 and m.d_model % m.heads:
@@ -335,7 +333,7 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
                                    "a Transformer encoder already sees both directions")
 
     choice("task.name", t.name, TASK_NAMES)
-    for key, value, low, high in (
+    within((
         ("task.length", t.length, 1, 100_000),
         ("task.min_length", t.min_length, 1, 100_000),
         ("task.vocab_size", t.vocab_size, 2, 100_000),
@@ -344,9 +342,7 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         ("task.horizon", t.horizon, 1, 10_000),
         ("task.train_size", t.train_size, 1, 10_000_000),
         ("task.val_size", t.val_size, 1, 1_000_000),
-    ):
-        at_least(key, value, low)
-        at_most(key, value, high)
+    ))
     if t.min_length > t.length:
         bad("task.min_length", f"task.min_length={t.min_length} is longer than task.length={t.length}")
 

@@ -69,3 +69,15 @@ def symbols(count: int) -> list[str]:
 
 def joiner_for(tokens: list[str]) -> str:
     return "" if all(len(t) == 1 for t in tokens) else " "
+
+
+class SymbolTask(PairTask):
+    """A pair task over `task.vocab_size` abstract symbols."""
+
+    def __init__(self, spec, kind: str, seed: int):
+        self._symbols = symbols(spec.vocab_size)
+        self.joiner = joiner_for(self._symbols)
+        super().__init__(spec, kind, seed)
+
+    def alphabet(self):
+        return self._symbols

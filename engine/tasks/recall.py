@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.tasks.pairs import PairTask, joiner_for, symbols
+from engine.tasks.pairs import SymbolTask, symbols
 
 
-class RecallTask(PairTask):
+class RecallTask(SymbolTask):
     name, title = "recall", "Long-range recall"
     kinds = ("classify",)
 
     def __init__(self, spec, kind, seed):
-        self._symbols = symbols(spec.vocab_size)
-        self.joiner = joiner_for(self._symbols)
-        self.labels = list(self._symbols)
+        self.labels = symbols(spec.vocab_size)  # the answer is one of the symbols
         super().__init__(spec, kind, seed)
-
-    def alphabet(self):
-        return self._symbols
 
     @classmethod
     def max_lengths(cls, spec):

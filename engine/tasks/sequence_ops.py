@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.tasks.pairs import PairTask, joiner_for, symbols
+from engine.tasks.pairs import SymbolTask
 
 
-class SequenceOpTask(PairTask):
+class SequenceOpTask(SymbolTask):
     kinds = ("seq2seq", "tagging")  # output length = input length, so it can also be tagged
-
-    def __init__(self, spec, kind, seed):
-        self._symbols = symbols(spec.vocab_size)
-        self.joiner = joiner_for(self._symbols)
-        super().__init__(spec, kind, seed)
-
-    def alphabet(self):
-        return self._symbols
 
     @classmethod
     def max_lengths(cls, spec):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib.resources
-from pathlib import Path
-
 import numpy as np
 import torch
 
 from engine.errors import TaskDataError
 from engine.data import Batch, TaskInfo
 from engine.tasks.base import Pool, Task, Vocab
+from engine.user_files import decode_utf8, read_user_file
 
 MAX_TEXT_BYTES = 100 * 1024 * 1024
 
@@ -110,27 +109,7 @@ def read_user_text(path_text: str) -> str:
     """A user's UTF-8 text file, or a TaskDataError that names the file and the problem."""
     if not path_text:
         raise TaskDataError("task.path is empty: name a UTF-8 text file to learn from")
-    path = Path(path_text).expanduser()
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise TaskDataError(f"{path}: is a folder, not a text file")
-        if size > MAX_TEXT_BYTES:
-            raise TaskDataError(f"{path}: is {size / 2**20:.0f} MB; text files up to "
-                                f"{MAX_TEXT_BYTES // 2**20} MB can be used")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TaskDataError(f"{path}: no such file") from None
-    except PermissionError:
-        raise TaskDataError(f"{path}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise TaskDataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    path, raw = read_user_file(path_text, "a text file", MAX_TEXT_BYTES, TaskDataError)
     if not raw.strip():
         raise TaskDataError(f"{path}: is empty")
-    if b"\x00" in raw[:65536]:
-        raise TaskDataError(f"{path}: looks binary (it contains NUL bytes), not like text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TaskDataError(f"{path}: is not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} "
-                            f"at offset {exc.start})") from None
+    return decode_utf8(path, raw, TaskDataError)

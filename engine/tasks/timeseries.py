@@ -8,6 +8,7 @@ MSE reads the same across series: 1.0 is what predicting the mean would score.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import torch
 from engine.errors import TaskDataError
 from engine.data import TaskInfo
 from engine.tasks.base import Pool, Task, rng
+from engine.user_files import decode_utf8, read_user_file
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
@@ -134,34 +136,16 @@ def read_csv_column(path_text: str, column: str) -> tuple[np.ndarray, str]:
     """
     if not path_text:
         raise TaskDataError("task.path is empty: name a CSV file with a numeric column")
-    path = Path(path_text).expanduser()
+    path, raw = read_user_file(path_text, "a CSV file", MAX_CSV_BYTES, TaskDataError)
+    text = decode_utf8(path, raw, TaskDataError)
     try:
-        if path.is_dir():
-            raise TaskDataError(f"{path}: is a folder, not a CSV file")
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise TaskDataError(f"{path}: is {size / 2**20:.0f} MB; CSV files up to "
-                                f"{MAX_CSV_BYTES // 2**20} MB can be used")
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            sample = f.read(65536)
-            if "\x00" in sample:
-                raise TaskDataError(f"{path}: looks binary (it contains NUL bytes), not like a CSV file")
-            f.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            rows = list(csv.reader(f, dialect))
-    except FileNotFoundError:
-        raise TaskDataError(f"{path}: no such file") from None
-    except PermissionError:
-        raise TaskDataError(f"{path}: cannot be read (permission denied)") from None
-    except UnicodeDecodeError as exc:
-        raise TaskDataError(f"{path}: is not UTF-8 text (invalid byte at offset {exc.start})") from None
+        try:
+            dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise TaskDataError(f"{path}: is not a readable CSV file ({exc})") from None
-    except OSError as exc:
-        raise TaskDataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise TaskDataError(f"{path}: is empty")
