@@ -5,6 +5,7 @@
     python main.py presets
     python main.py describe (--preset NAME | SPEC.json) [--set ...]
     python main.py spec (--preset NAME | SPEC.json) [--set ...]
+    python main.py probes RUN_DIR [--step N] [--loss last|full]
 
 A user's mistake (a bad spec, an unknown preset, an unreadable file) prints
 one line and exits with code 2.
@@ -22,8 +23,11 @@ import time
 from pathlib import Path
 
 from engine.errors import SeqLabError, SpecError
-from engine.events import Evaluation, RunFailed, RunFinished, RunStarted, Scalars, SettingChanged, Warning
-from engine.history import ScalarHistory
+from engine.events import (Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted, Scalars,
+                           SettingChanged, Warning)
+from engine.history import ProbeHistory, ScalarHistory
+from engine.probes.report import describe_snapshot
+from engine.probes.storage import decode_probes, encode_probes
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl, run_training
 from engine.spec import ExperimentSpec, parse_value
@@ -32,6 +36,9 @@ from engine.user_files import decode_utf8, read_user_file
 from engine.validation import validate_experiment
 
 MAX_SPEC_BYTES = 10 * 2**20
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+MAX_PROBE_BYTES = 4 * 2**30
 
 
 class UsageError(SeqLabError):
@@ -73,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("spec", help="print the full spec as JSON, to edit and train")
     spec_source(spec)
     spec.set_defaults(func=cmd_spec)
+
+    probes = commands.add_parser("probes", help="show the probe snapshots a `train --out` run kept")
+    probes.add_argument("run", help="the folder given to train --out")
+    probes.add_argument("--step", type=int, help="the snapshot nearest this step (default: the last)")
+    probes.add_argument("--loss", choices=("last", "full"), default="last",
+                        help="gradients of the last output position's loss, or of the full loss")
+    probes.set_defaults(func=cmd_probes)
     return parser
 
 
@@ -161,6 +175,7 @@ def cmd_train(args) -> int:
     trainer = Trainer(spec)
     control = RunControl()
     history = ScalarHistory()
+    probes = ProbeHistory()
     printer = Progress(sys.stdout, quiet=args.quiet)
     outcome: dict = {}
 
@@ -168,6 +183,8 @@ def cmd_train(args) -> int:
         for event in events:
             if isinstance(event, (Scalars, Evaluation)):
                 history.add(event)
+            elif isinstance(event, ProbeSnapshot):
+                probes.add(event)
             if isinstance(event, (RunFinished, RunFailed)):
                 outcome["event"] = event
             printer.show(event, trainer)
@@ -192,7 +209,7 @@ def cmd_train(args) -> int:
     summary = trainer.summary()
     summary["stopped_early"] = not isinstance(event, RunFinished) or event.reason != "completed"
     if args.out:
-        write_run(Path(args.out), trainer, history, summary)
+        write_run(Path(args.out), trainer, history, probes, summary)
     if args.summary_json:
         write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
     if isinstance(event, RunFailed):
@@ -207,12 +224,29 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def cmd_probes(args) -> int:
+    path = Path(args.run) / "probes.safetensors" if Path(args.run).is_dir() else Path(args.run)
+    path, raw = read_user_file(str(path), "a probe file", MAX_PROBE_BYTES, binary=True)
+    snapshots = decode_probes(raw, str(path))
+    history = ProbeHistory(recent=len(snapshots) + 1)
+    for snapshot in snapshots:
+        history.add(snapshot)
+    chosen = history.at(args.step) if args.step is not None else history.latest()
+    steps = history.steps
+    shown = ", ".join(map(str, steps)) if len(steps) <= 12 else \
+        ", ".join(map(str, steps[:5])) + ", ..., " + ", ".join(map(str, steps[-5:]))
+    print(f"{len(steps)} snapshots kept, at steps {shown}")
+    print(describe_snapshot(chosen, args.loss))
+    return 0
+
+
 # ------------------------------------------------------------------ output
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same folder, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
@@ -223,8 +257,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, summary: dict) -> None:
-    """spec.json, summary.json, weights.safetensors, scalars.csv, evaluations.csv."""
+def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, probes: ProbeHistory,
+              summary: dict) -> None:
+    """spec.json, summary.json, weights.safetensors, scalars.csv, evaluations.csv,
+    probes.safetensors (the kept probe snapshots)."""
     from safetensors.torch import save
 
     if folder.exists() and not folder.is_dir():
@@ -234,6 +270,8 @@ def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, summary: d
     write_atomic(folder / "weights.safetensors", save(weights, metadata={"spec": trainer.spec.to_json()}))
     write_atomic(folder / "spec.json", trainer.spec.to_json() + "\n")
     write_atomic(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
+    if len(probes):
+        write_atomic(folder / "probes.safetensors", encode_probes(probes.snapshots()))
     for name, writer in (("scalars.csv", history.write_csv), ("evaluations.csv", history.write_evaluations_csv)):
         tmp = folder / f".{name}.tmp"
         writer(tmp)

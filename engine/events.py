@@ -70,4 +70,49 @@ class RunFailed:
     message: str
 
 
-Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | Warning | RunFinished | RunFailed
+
+
+@dataclass
+class ProbeSnapshot:
+    """What the model looked like inside at one step, on the fixed probe batch.
+
+    Gradients are given for both losses ("last": the last output position
+    only, "full": the whole loss). Per-timestep arrays are batch means over the
+    sequences that reach that timestep; `example_*` and `states` are for the
+    probe example only, cut to its length, labelled by `tokens`.
+    """
+
+    step: int
+    example: int
+    tokens: dict[str, list[str]]  # stream ("input", "decoder_input", "target") -> labels
+    input_gradients: dict[str, dict[str, np.ndarray]]  # loss -> stream -> (T,) ||dL/dx_t||
+    example_input_gradients: dict[str, dict[str, np.ndarray]]  # loss -> stream -> (T_example,)
+    hidden_gradients: dict[str, dict[str, np.ndarray]]  # loss -> "rnn.layer0[.reverse]" -> (T,) ||dL/dh_t||
+    states: dict[str, dict[str, np.ndarray]]  # "rnn.layer0" -> {"hidden", "cell", gates...} -> (T_example, H)
+    attention: dict[str, np.ndarray]  # "self" | "cross" | "decoder_self" -> (layers, heads, Q, S)
+    group_names: list[str]
+    weight_norms: np.ndarray  # (G,)
+    group_grad_norms: np.ndarray | None  # (G,) from the training step just before, before clipping
+    grad_norm_total: float | None
+    lr: float
+    seconds: float  # how long the probe pass took
+
+    NESTED = {"input_gradient": "input_gradients", "example_input_gradient": "example_input_gradients",
+              "hidden_gradient": "hidden_gradients", "state": "states"}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array under a flat name, "kind/outer/inner" (module paths keep their dots)."""
+        out = {}
+        for prefix, attribute in self.NESTED.items():
+            for outer, inner in getattr(self, attribute).items():
+                for name, array in inner.items():
+                    out[f"{prefix}/{outer}/{name}"] = array
+        for name, array in self.attention.items():
+            out[f"attention/{name}"] = array
+        out["weight_norm"] = self.weight_norms
+        if self.group_grad_norms is not None:
+            out["group_grad_norm"] = self.group_grad_norms
+        return out
+
+
+Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | Warning | RunFinished | RunFailed | ProbeSnapshot

@@ -1,5 +1,5 @@
-"""Every scalar at every step, in growable columns (about 8 bytes a value:
-a million steps of five scalars is ~50 MB)."""
+"""Run history: every scalar at every step, and probe snapshots thinned out as
+the run grows so memory stays bounded however long it runs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.events import Evaluation, Scalars
+from engine.events import Evaluation, ProbeSnapshot, Scalars
 
 
 class ScalarHistory:
+    """Growable columns: 8 bytes per step for step and wall time, 4 per float
+    scalar (a million steps of four scalars is ~32 MB)."""
+
     def __init__(self):
         self._size = 0
         self._columns: dict[str, np.ndarray] = {
@@ -72,3 +75,49 @@ class ScalarHistory:
             writer.writerow(["step", "wall_time", *names])
             for e in self.evaluations:
                 writer.writerow([e.step, e.wall_time, *(e.values.get(n, "") for n in names)])
+
+
+class ProbeHistory:
+    """Keeps every one of the last `recent` snapshots and ever sparser older
+    ones: a snapshot `age` arrivals old survives if its arrival number is a
+    multiple of 2**ceil(log2((age + 1) / recent)). About recent/2 are kept per
+    doubling of the run, so a million probes keep ~500 snapshots. Once dropped,
+    a snapshot is never needed again (strides only grow), so thinning is cheap
+    and stable: what the viewer scrubbed to earlier stays if it still fits.
+    """
+
+    def __init__(self, recent: int = 64):
+        self.recent = recent
+        self._kept: dict[int, ProbeSnapshot] = {}  # arrival number -> snapshot
+        self._arrivals = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def _keeps(self, number: int) -> bool:
+        age = self._arrivals - 1 - number
+        if age < self.recent:
+            return True
+        stride = 1 << (age // self.recent).bit_length()
+        return number % stride == 0
+
+    def add(self, snapshot: ProbeSnapshot) -> None:
+        self._kept[self._arrivals] = snapshot
+        self._arrivals += 1
+        self._kept = {n: s for n, s in self._kept.items() if self._keeps(n)}
+
+    @property
+    def steps(self) -> list[int]:
+        return [s.step for s in self._kept.values()]
+
+    def snapshots(self) -> list[ProbeSnapshot]:
+        return list(self._kept.values())
+
+    def latest(self) -> ProbeSnapshot | None:
+        return self._kept[max(self._kept)] if self._kept else None
+
+    def at(self, step: int) -> ProbeSnapshot | None:
+        """The kept snapshot nearest to `step` (for scrubbing)."""
+        if not self._kept:
+            return None
+        return min(self._kept.values(), key=lambda s: (abs(s.step - step), s.step))

@@ -3,7 +3,7 @@ host (tests, debugging, the command line's live controls); a subprocess host
 with the same interface comes with the window.
 
 Interface: start(spec), pause(), resume(), step(n), stop(), set(name, value),
-poll() -> list of events, shutdown(timeout) -> bool.
+probe(), poll() -> list of events, shutdown(timeout) -> bool.
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ class ThreadHost:
 
     def set(self, name: str, value: float) -> None:
         self._control.set(name, value)
+
+    def probe(self) -> None:
+        """Ask for a probe snapshot now (it arrives through poll())."""
+        self._control.request_probe()
 
     def poll(self) -> list:
         """Every event since the last poll, in order."""

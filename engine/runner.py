@@ -28,6 +28,7 @@ class RunControl:
         self._stop = False
         self._budget = 0  # steps allowed while paused
         self._changes: list[tuple[str, float]] = []
+        self._probe_requested = False
 
     def pause(self) -> None:
         with self._cond:
@@ -56,6 +57,17 @@ class RunControl:
             self._changes.append((name, value))
             self._cond.notify_all()
 
+    def request_probe(self) -> None:
+        """Probe the model at the next chance (also while paused)."""
+        with self._cond:
+            self._probe_requested = True
+            self._cond.notify_all()
+
+    def take_probe_request(self) -> bool:
+        with self._cond:
+            requested, self._probe_requested = self._probe_requested, False
+            return requested
+
     @property
     def paused(self) -> bool:
         return self._paused
@@ -71,13 +83,14 @@ class RunControl:
 
     def blocked(self) -> bool:
         with self._cond:
-            return self._paused and self._budget == 0 and not self._stop and not self._changes
+            return (self._paused and self._budget == 0 and not self._stop and not self._changes
+                    and not self._probe_requested)
 
     def wait(self, timeout: float | None = None) -> None:
         """Sleep while paused with no steps allowed, until something changes."""
         with self._cond:
             self._cond.wait_for(lambda: not (self._paused and self._budget == 0)
-                                or self._stop or self._changes, timeout)
+                                or self._stop or self._changes or self._probe_requested, timeout)
 
     def take_step(self) -> bool:
         """Claim the right to run one step; False if the run must stop."""
@@ -89,6 +102,14 @@ class RunControl:
                     return False
                 self._budget -= 1
             return True
+
+
+def _probe(trainer: Trainer) -> list:
+    """A probe snapshot, or a warning: a probe that fails must not stop training."""
+    try:
+        return [trainer.probe()]
+    except Exception as exc:
+        return [Warning(f"probe failed at step {trainer.step}: {type(exc).__name__}: {exc}", trainer.step)]
 
 
 def run_training(trainer: Trainer, control: RunControl, emit: Emit,
@@ -104,7 +125,11 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
                          trainer.shape_summary_text())])
         last_flush = time.monotonic()
         paused_at: int | None = None  # the step at which "paused" was last reported
+        if trainer.spec.probes.every > 0:
+            emit(_probe(trainer))  # where the run starts from, to compare against
         while trainer.step < trainer.total_steps:
+            if control.take_probe_request():
+                emit([*trainer.flush(), *_probe(trainer)])
             for name, value in control.take_changes():
                 try:
                     trainer.set(name, value)
@@ -134,6 +159,9 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             elif time.monotonic() - last_flush >= flush_interval:
                 events += trainer.flush()
                 last_flush = time.monotonic()
+            if trainer.probe_due():
+                events += trainer.flush()
+                events += _probe(trainer)
             if events:
                 emit(events)
         if control.stop_requested and trainer.step < trainer.total_steps:

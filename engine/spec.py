@@ -41,6 +41,7 @@ class ModelSpec:
     layers: int = 1
     dropout: float = 0.0
     bidirectional: bool = False  # encoders only
+    forget_bias: float = 1.0  # LSTM forget-gate bias at initialisation (PyTorch's own is 0)
     attention: str = "none"  # seq2seq only
     # Transformer
     arch: str = "decoder"
@@ -91,7 +92,9 @@ class TrainingSpec:
 @dataclass
 class ProbeSpec:
     every: int = 50  # probe cadence in steps; 0 turns probes off
-    gradient_loss: str = "last"  # "last" output position or the "full" loss
+    gradient_loss: str = "last"  # the loss a viewer shows first: "last" position or "full"
+    batch_size: int = 8  # the fixed probe batch: the first examples of the validation set
+    example: int = 0  # which of them has its gates and hidden states kept
 
 
 @dataclass
@@ -318,6 +321,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         ("model.max_len", m.max_len, 1, 1_000_000),
         ("model.layers", m.layers, 1, 24 if m.family == "transformer" else 4),
     ))
+    if not -10.0 <= m.forget_bias <= 10.0:
+        bad("model.forget_bias", f"model.forget_bias={m.forget_bias} must be in [-10, 10]")
     if not 0.0 <= m.dropout < 1.0:
         bad("model.dropout", f"model.dropout={m.dropout} must be in [0, 1)")
     if m.family == "transformer" and m.heads >= 1 and m.d_model % m.heads:
@@ -376,6 +381,11 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
 
     at_least("probes.every", p.every, 0)
     choice("probes.gradient_loss", p.gradient_loss, GRADIENT_LOSSES)
+    within((("probes.batch_size", p.batch_size, 1, 256), ("probes.example", p.example, 0, 255)))
+    if p.example >= p.batch_size:
+        bad("probes.example", f"probes.example={p.example} must be below probes.batch_size={p.batch_size}")
+    elif p.example >= t.val_size:
+        bad("probes.example", f"probes.example={p.example} must be below task.val_size={t.val_size}")
     return problems
 
 

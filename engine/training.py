@@ -17,8 +17,9 @@ import torch
 
 from engine.errors import SpecError
 from engine.evaluation import evaluate
-from engine.events import Evaluation, Scalars
+from engine.events import Evaluation, ProbeSnapshot, Scalars
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
+from engine.probes import ParameterGroups, run_probe
 from engine.spec import ExperimentSpec
 from engine.tasks import build_task
 from engine.validation import validate_experiment
@@ -66,14 +67,24 @@ class Trainer:
         if tr.precision == "bf16" and self.device.type != "cuda":
             raise SpecError([("training.precision", f"training.precision=bf16 needs a CUDA device; "
                                                     f"this run is on {self.device.type}")])
-        torch.manual_seed(tr.seed)  # model initialisation and dropout
+        torch.manual_seed(tr.seed)  # model initialisation
         self.task = build_task(spec.task, self.kind, tr.seed)
         self.model = build_model(spec.model, self.task.info).to(self.device)
+        # Dropout draws from torch's global generator. Each trainer keeps its own
+        # state and swaps it in for its steps, so runs side by side in one
+        # process do not disturb each other and a run can be resumed exactly.
+        self.rng_state = self._seeded_rng_state(tr.seed)
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = self._make_optimizer()
         self.batch_generator = torch.Generator().manual_seed(tr.seed)
         self.sampling_generator = torch.Generator().manual_seed(tr.seed + 1)  # teacher forcing
         self.val_batches = self.task.val_batches(tr.batch_size, tr.eval_batches * tr.batch_size)
+        # Probes look at the same fixed batch every time, so snapshots compare over time.
+        probes = spec.probes
+        self.probe_batch = self.task.val_batches(probes.batch_size, probes.batch_size)[0]
+        self.probe_example = min(probes.example, self.probe_batch.size - 1)
+        self.parameter_groups = ParameterGroups(self.model)
+        self._group_grad_norms = None  # (step, device tensor) from the last probe step's gradients
         self.step = 0
         self.total_steps = tr.steps
         # Live settings start from the spec and may be changed between steps.
@@ -111,6 +122,29 @@ class Trainer:
     def shape_summary_text(self) -> str:
         batch = self.task.val_batches(2, 2)[0].to(self.device)
         return format_summary(shape_summary(self.model, batch), self.parameter_count)
+
+    def _seeded_rng_state(self, seed: int) -> dict:
+        with torch.random.fork_rng(devices=self._rng_devices()):
+            torch.manual_seed(seed + 2)
+            return self._capture_rng()
+
+    def _rng_devices(self) -> list[int]:
+        return [self.device.index or 0] if self.device.type == "cuda" else []
+
+    def _capture_rng(self) -> dict:
+        state = {"cpu": torch.get_rng_state()}
+        if self.device.type == "cuda":
+            state["cuda"] = torch.cuda.get_rng_state(self.device)
+        return state
+
+    @contextlib.contextmanager
+    def _own_rng(self):
+        with torch.random.fork_rng(devices=self._rng_devices()):
+            torch.set_rng_state(self.rng_state["cpu"])
+            if "cuda" in self.rng_state:
+                torch.cuda.set_rng_state(self.rng_state["cuda"], self.device)
+            yield
+            self.rng_state = self._capture_rng()
 
     # ------------------------------------------------------------ schedules
     def lr_at(self, step: int) -> float:
@@ -165,11 +199,14 @@ class Trainer:
             group["lr"] = lr
         ratio = self.teacher_forcing_at(self.step)
         self.model.train()
-        with self._autocast():
-            output = self.model(batch, ratio, self.sampling_generator)
-            loss = compute_loss(self.kind, output, batch)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        with self._own_rng():
+            with self._autocast():
+                output = self.model(batch, ratio, self.sampling_generator)
+                loss = compute_loss(self.kind, output, batch)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+        if self.probe_due(self.step + 1):  # keep this step's gradients by group, before clipping
+            self._group_grad_norms = (self.step + 1, self.parameter_groups.grad_norms())
         if self.clip_norm > 0:
             grad_norm = torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_norm, foreach=True)
         else:
@@ -215,6 +252,31 @@ class Trainer:
         for _ in range(n):
             self.train_step()
         return np.concatenate([s.values["train_loss"] for s in self.flush()] or [np.zeros(0)])
+
+    # --------------------------------------------------------------- probes
+    def probe_due(self, step: int | None = None) -> bool:
+        every = self.spec.probes.every
+        return every > 0 and (self.step if step is None else step) % every == 0
+
+    def probe(self) -> ProbeSnapshot:
+        """Look inside the model now, on the fixed probe batch (syncs with the device)."""
+        batch = self.probe_batch.to(self.device)
+        with self._autocast():
+            parts = run_probe(self.model, self.kind, batch, self.probe_example)
+        grad_norms = grad_total = None
+        if self._group_grad_norms is not None and self._group_grad_norms[0] == self.step:
+            grad_norms = self._group_grad_norms[1].cpu().numpy()
+            grad_total = float((grad_norms.astype("float64") ** 2).sum() ** 0.5)
+        return ProbeSnapshot(
+            step=self.step, example=self.probe_example,
+            tokens=self.task.token_labels(self.probe_batch, self.probe_example),
+            input_gradients=parts["input_gradients"],
+            example_input_gradients=parts["example_input_gradients"],
+            hidden_gradients=parts["hidden_gradients"], states=parts["states"],
+            attention=parts["attention"], group_names=list(self.parameter_groups.names),
+            weight_norms=self.parameter_groups.weight_norms().cpu().numpy(),
+            group_grad_norms=grad_norms, grad_norm_total=grad_total,
+            lr=self.lr_at(max(self.step - 1, 0)), seconds=parts["seconds"])
 
     # ----------------------------------------------------------- evaluation
     def evaluate(self) -> Evaluation:

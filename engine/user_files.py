@@ -9,8 +9,9 @@ from engine.errors import SeqLabError
 
 
 def read_user_file(path_text: str, what: str, max_bytes: int,
-                   error: type[SeqLabError] = SeqLabError) -> tuple[Path, bytes]:
-    """(path, bytes) of a user's file; `what` reads like "a CSV file"."""
+                   error: type[SeqLabError] = SeqLabError, binary: bool = False) -> tuple[Path, bytes]:
+    """(path, bytes) of a user's file; `what` reads like "a CSV file". Text files
+    (binary=False) that contain NUL bytes are refused."""
     path = Path(path_text).expanduser()
     try:
         if path.is_dir():
@@ -26,7 +27,7 @@ def read_user_file(path_text: str, what: str, max_bytes: int,
         raise error(f"{path}: cannot be read (permission denied)") from None
     except OSError as exc:
         raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if b"\x00" in raw[:65536]:
+    if not binary and b"\x00" in raw[:65536]:
         raise error(f"{path}: looks binary (it contains NUL bytes), not like {what}")
     return path, raw
 

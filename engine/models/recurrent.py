@@ -16,12 +16,21 @@ RecurrentState = "torch.Tensor | tuple[torch.Tensor, torch.Tensor]"
 
 
 def make_rnn(cell: str, input_size: int, hidden_size: int, layers: int,
-             dropout: float, bidirectional: bool = False) -> nn.RNNBase:
+             dropout: float, bidirectional: bool = False, forget_bias: float = 1.0) -> nn.RNNBase:
     options = dict(input_size=input_size, hidden_size=hidden_size, num_layers=layers,
                    batch_first=True, bidirectional=bidirectional,
                    dropout=dropout if layers > 1 else 0.0)
     if cell == "lstm":
-        return nn.LSTM(**options)
+        lstm = nn.LSTM(**options)
+        # A forget gate that starts near sigmoid(1) = 0.73 instead of 0.5 keeps the
+        # cell state, and its gradient, alive over many more steps from the start
+        # (Jozefowicz et al. 2015; Keras's unit_forget_bias). The gates are
+        # ordered input, forget, cell, output; the two biases are summed.
+        with torch.no_grad():
+            for name, bias in lstm.named_parameters():
+                if name.startswith("bias_"):
+                    bias[hidden_size:2 * hidden_size] = forget_bias if name.startswith("bias_ih") else 0.0
+        return lstm
     if cell == "gru":
         return nn.GRU(**options)
     return nn.RNN(nonlinearity="relu" if cell == "rnn_relu" else "tanh", **options)
@@ -60,12 +69,20 @@ class RecurrentModel(nn.Module):
             self.embedding = nn.Embedding(info.src_vocab_size, spec.embedding_size, padding_idx=PAD)
         self.dropout = nn.Dropout(spec.dropout)
         self.rnn = make_rnn(spec.cell, spec.embedding_size, spec.hidden_size, spec.layers,
-                            spec.dropout, spec.bidirectional)
+                            spec.dropout, spec.bidirectional, spec.forget_bias)
         out_size = 1 if info.kind == "regression" else info.tgt_vocab_size
         self.head = nn.Linear(self.directions * spec.hidden_size, out_size)
 
     def embed(self, batch: Batch) -> torch.Tensor:
         return self.embedding(batch.src)
+
+    def input_modules(self) -> dict[str, nn.Module]:
+        """The modules whose outputs are the model's inputs over time (for probes)."""
+        return {"input": self.embedding}
+
+    def probe_forward(self, batch: Batch):
+        """Output and attention maps {name: (B, layers, heads, Q, S)} (none here)."""
+        return self(batch), {}
 
     def forward(self, batch: Batch, teacher_forcing: float = 1.0, generator=None) -> torch.Tensor:
         """lm/tagging: (B,S,V) logits; classify: (B,C) logits; regression: (B,S) values."""

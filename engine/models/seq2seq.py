@@ -51,7 +51,8 @@ class Encoder(nn.Module):
         h = spec.hidden_size
         self.embedding = nn.Embedding(vocab_size, spec.embedding_size, padding_idx=PAD)
         self.dropout = nn.Dropout(spec.dropout)
-        self.rnn = make_rnn(spec.cell, spec.embedding_size, h, spec.layers, spec.dropout, spec.bidirectional)
+        self.rnn = make_rnn(spec.cell, spec.embedding_size, h, spec.layers, spec.dropout, spec.bidirectional,
+                            spec.forget_bias)
         if spec.bidirectional:
             # Both directions' final states and outputs are merged to the decoder's size.
             self.bridge = nn.Linear(2 * h, h)
@@ -78,7 +79,7 @@ class Decoder(nn.Module):
         self.embedding = nn.Embedding(vocab_size, e, padding_idx=PAD)
         self.dropout = nn.Dropout(spec.dropout)
         extra = h if attention == "additive" else 0
-        self.rnn = make_rnn(cell, e + extra, h, spec.layers, spec.dropout)
+        self.rnn = make_rnn(cell, e + extra, h, spec.layers, spec.dropout, False, spec.forget_bias)
         if attention != "none":
             self.attention = RecurrentAttention(attention, h, h)
             self.combine = nn.Linear(2 * h, h)
@@ -146,6 +147,13 @@ class Seq2SeqModel(nn.Module):
     def embed(self, batch: Batch) -> torch.Tensor:
         return self.encoder.embedding(batch.src)
 
+    def input_modules(self) -> dict[str, nn.Module]:
+        return {"input": self.encoder.embedding, "decoder_input": self.decoder.embedding}
+
+    def probe_forward(self, batch: Batch):
+        logits, weights = self.forward_with_attention(batch)
+        return logits, ({} if weights is None else {"cross": weights[:, None, None]})
+
     def encode(self, x: torch.Tensor, batch: Batch):
         memory, state = self.encoder.forward_from_embeddings(x, batch.src_lengths)
         mask = batch.src != PAD
@@ -197,6 +205,12 @@ class OneToManyModel(nn.Module):
 
     def embed(self, batch: Batch) -> torch.Tensor:
         return self.start(batch.src)
+
+    def input_modules(self) -> dict[str, nn.Module]:
+        return {"input": self.start, "decoder_input": self.decoder.embedding}
+
+    def probe_forward(self, batch: Batch):
+        return self(batch), {}
 
     def initial_state(self, start_vector: torch.Tensor):
         """start_vector (B,1,layers*H) -> decoder state (layers, B, H)."""

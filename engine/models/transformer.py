@@ -164,6 +164,16 @@ class TransformerModel(nn.Module):
     def forward(self, batch: Batch, teacher_forcing: float = 1.0, generator=None) -> torch.Tensor:
         return self.forward_with_attention(batch)[0]
 
+    def input_modules(self) -> dict[str, nn.Module]:
+        if self.arch == "encoder_decoder":
+            return {"input": self.encoder.embedding, "decoder_input": self.decoder.embedding}
+        return {"input": self.stack.embedding}
+
+    def probe_forward(self, batch: Batch):
+        """Output and the explicit attention weights, layers stacked: (B, L, heads, Q, S)."""
+        logits, maps = self.forward_with_attention(batch, need_weights=True)
+        return logits, {name: torch.stack(layers, dim=1) for name, layers in maps.items()}
+
     def forward_with_attention(self, batch: Batch, need_weights: bool = False,
                                embeddings: torch.Tensor | None = None):
         """Logits and {"self": [...], "decoder_self": [...], "cross": [...]} per-layer

@@ -146,6 +146,23 @@ class Task:
             return self.labels[int(output)]
         return self.vocab.decode(list(output))
 
+    def token_labels(self, batch: Batch, i: int) -> dict[str, list[str]]:
+        """Axis labels for example i: its input tokens, decoder inputs and targets."""
+        def labels(ids, length):
+            return [self.vocab.itos[t] for t in ids[:length].tolist()]
+
+        n = int(batch.src_lengths[i])
+        out = {"input": labels(batch.src[i], n)}
+        if batch.tgt_in is not None:
+            m = int(batch.tgt_lengths[i])
+            out["decoder_input"] = labels(batch.tgt_in[i], m)
+            out["target"] = labels(batch.target[i], m)
+        elif self.kind == "classify":
+            out["target"] = [self.labels[int(batch.target[i])]]
+        else:
+            out["target"] = labels(batch.target[i], n)
+        return out
+
     def count_correct(self, batch: Batch, outputs: torch.Tensor) -> int:
         """How many generated sequences (B, T) equal their targets exactly."""
         return sum(self.vocab.tokens(out) == self.vocab.tokens(tgt)

@@ -41,6 +41,10 @@ class SeriesTask(Task):
     def info(self):
         return TaskInfo("regression", 0, 0, 1, self.spec.length, 0, "mse")
 
+    def token_labels(self, batch, i):
+        return {"input": [f"{v:.2f}" for v in batch.src[i, :, 0].tolist()],
+                "target": [f"{v:.2f}" for v in batch.target[i].tolist()]}
+
     def input_text(self, batch, i):
         return _numbers(batch.src[i, :, 0])
 

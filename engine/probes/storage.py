@@ -1,0 +1,85 @@
+"""Probe history on disk: snapshots stacked in one safetensors file.
+
+Every snapshot of a run has the same shapes (the probe batch is fixed), so
+each array is stored once with a leading snapshot axis; "step" says which
+step each row is. Missing values (no training gradients for a snapshot taken
+at the start or on demand) are NaN.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from engine.errors import SeqLabError
+from engine.events import ProbeSnapshot
+
+FORMAT = "seqlab-probes"
+VERSION = "1"
+
+
+def encode_probes(snapshots: list[ProbeSnapshot]) -> bytes:
+    from safetensors.numpy import save
+
+    if not snapshots:
+        raise ValueError("no snapshots to save")
+    columns: dict[str, list[np.ndarray]] = {}
+    for snapshot in snapshots:
+        for name, array in snapshot.arrays().items():
+            columns.setdefault(name, [])
+    groups = len(snapshots[0].group_names)
+    for snapshot in snapshots:
+        arrays = snapshot.arrays()
+        arrays.setdefault("group_grad_norm", np.full(groups, np.nan, dtype=np.float32))
+        for name in columns:
+            columns[name].append(np.asarray(arrays[name], dtype=np.float32))
+    tensors = {name: np.stack(values) for name, values in columns.items()}
+    tensors["step"] = np.array([s.step for s in snapshots], dtype=np.int64)
+    tensors["lr"] = np.array([s.lr for s in snapshots], dtype=np.float64)
+    tensors["seconds"] = np.array([s.seconds for s in snapshots], dtype=np.float64)
+    tensors["grad_norm_total"] = np.array([math.nan if s.grad_norm_total is None else s.grad_norm_total
+                                           for s in snapshots], dtype=np.float64)
+    first = snapshots[0]
+    metadata = {"format": FORMAT, "format_version": VERSION, "example": str(first.example),
+                "tokens": json.dumps(first.tokens), "group_names": json.dumps(first.group_names)}
+    return save(tensors, metadata=metadata)
+
+
+def decode_probes(data: bytes, source: str = "probes") -> list[ProbeSnapshot]:
+    from safetensors.numpy import load
+
+    try:
+        tensors = load(data)
+        metadata = _metadata(data)
+    except Exception as exc:
+        raise SeqLabError(f"{source}: not a readable probe file ({exc})") from None
+    if metadata.get("format") != FORMAT:
+        raise SeqLabError(f"{source}: not a SeqLab probe file")
+    tokens, group_names = json.loads(metadata["tokens"]), json.loads(metadata["group_names"])
+    snapshots = []
+    for row, step in enumerate(tensors["step"].tolist()):
+        nested = {attribute: {} for attribute in ProbeSnapshot.NESTED.values()}
+        attention = {}
+        for name, array in tensors.items():
+            kind, _, rest = name.partition("/")
+            if kind in ProbeSnapshot.NESTED:
+                outer, _, inner = rest.partition("/")
+                nested[ProbeSnapshot.NESTED[kind]].setdefault(outer, {})[inner] = array[row]
+            elif kind == "attention":
+                attention[rest] = array[row]
+        grad_norms = tensors["group_grad_norm"][row]
+        total = float(tensors["grad_norm_total"][row])
+        snapshots.append(ProbeSnapshot(
+            step=int(step), example=int(metadata["example"]), tokens=tokens, attention=attention,
+            group_names=group_names, weight_norms=tensors["weight_norm"][row],
+            group_grad_norms=None if np.isnan(grad_norms).all() else grad_norms,
+            grad_norm_total=None if math.isnan(total) else total, lr=float(tensors["lr"][row]),
+            seconds=float(tensors["seconds"][row]), **nested))
+    return snapshots
+
+
+def _metadata(data: bytes) -> dict:
+    header_size = int.from_bytes(data[:8], "little")
+    return json.loads(data[8:8 + header_size]).get("__metadata__", {})
