@@ -104,6 +104,26 @@ class RunControl:
             return True
 
 
+class ProbeBudget:
+    """Probes may take at most `fraction` of the run's wall time: a due probe is
+    skipped (until a later due step) while more than that has been spent."""
+
+    def __init__(self, fraction: float, clock: Callable[[], float] = time.monotonic):
+        self.fraction, self.clock = fraction, clock
+        self.started = clock()
+        self.spent = 0.0
+
+    def allows(self) -> bool:
+        return self.fraction >= 1.0 or self.spent <= self.fraction * (self.clock() - self.started)
+
+    def probe(self, trainer: Trainer) -> list:
+        began = self.clock()
+        try:
+            return _probe(trainer)
+        finally:
+            self.spent += self.clock() - began
+
+
 def _probe(trainer: Trainer) -> list:
     """A probe snapshot, or a warning: a probe that fails must not stop training."""
     try:
@@ -113,7 +133,7 @@ def _probe(trainer: Trainer) -> list:
 
 
 def run_training(trainer: Trainer, control: RunControl, emit: Emit,
-                 flush_interval: float = 1 / 30) -> str:
+                 flush_interval: float = 1 / 30, clock: Callable[[], float] = time.monotonic) -> str:
     """Train until the step budget is spent or a stop; returns the reason.
 
     Exceptions end the run with a RunFailed event (never an exception to the caller).
@@ -123,13 +143,14 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
                          trainer.parameter_count, trainer.total_steps, trainer.step,
                          trainer.shape_summary_text())])
-        last_flush = time.monotonic()
+        last_flush = clock()
         paused_at: int | None = None  # the step at which "paused" was last reported
+        budget = ProbeBudget(trainer.spec.probes.max_time_fraction, clock)
         if trainer.spec.probes.every > 0:
-            emit(_probe(trainer))  # where the run starts from, to compare against
+            emit(budget.probe(trainer))  # where the run starts from, to compare against
         while trainer.step < trainer.total_steps:
-            if control.take_probe_request():
-                emit([*trainer.flush(), *_probe(trainer)])
+            if control.take_probe_request():  # asked for: always answered
+                emit([*trainer.flush(), *budget.probe(trainer)])
             for name, value in control.take_changes():
                 try:
                     trainer.set(name, value)
@@ -155,13 +176,13 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             if trainer.evaluation_due():
                 events += trainer.flush()
                 events.append(trainer.evaluate())
-                last_flush = time.monotonic()
-            elif time.monotonic() - last_flush >= flush_interval:
+                last_flush = clock()
+            elif clock() - last_flush >= flush_interval:
                 events += trainer.flush()
-                last_flush = time.monotonic()
-            if trainer.probe_due():
+                last_flush = clock()
+            if trainer.probe_due() and budget.allows():
                 events += trainer.flush()
-                events += _probe(trainer)
+                events += budget.probe(trainer)
             if events:
                 emit(events)
         if control.stop_requested and trainer.step < trainer.total_steps:

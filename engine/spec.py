@@ -95,6 +95,9 @@ class ProbeSpec:
     gradient_loss: str = "last"  # the loss a viewer shows first: "last" position or "full"
     batch_size: int = 8  # the fixed probe batch: the first examples of the validation set
     example: int = 0  # which of them has its gates and hidden states kept
+    # A due probe is skipped while probing has taken more than this share of the
+    # run's time, so probes never slow training by more (1 = probe at every due step).
+    max_time_fraction: float = 0.02
 
 
 @dataclass
@@ -382,6 +385,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     at_least("probes.every", p.every, 0)
     choice("probes.gradient_loss", p.gradient_loss, GRADIENT_LOSSES)
     within((("probes.batch_size", p.batch_size, 1, 256), ("probes.example", p.example, 0, 255)))
+    if not 0.0 < p.max_time_fraction <= 1.0:
+        bad("probes.max_time_fraction", f"probes.max_time_fraction={p.max_time_fraction} must be in (0, 1]")
     if p.example >= p.batch_size:
         bad("probes.example", f"probes.example={p.example} must be below probes.batch_size={p.batch_size}")
     elif p.example >= t.val_size:

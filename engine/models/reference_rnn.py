@@ -44,22 +44,26 @@ class DirectionTrace:
 
 
 def _step(kind: str, x_proj: torch.Tensor, h: torch.Tensor, c, w_hh, b_hh, trace: DirectionTrace):
-    h_proj = F.linear(h, w_hh, b_hh)
+    """One step. x_proj already holds W_ih x + b_ih (+ b_hh where it simply adds)."""
     if kind == "lstm":
-        i, f, g, o = (x_proj + h_proj).chunk(4, dim=-1)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        pre = torch.addmm(x_proj, h, w_hh.t())  # b_hh is folded into x_proj
+        size = h.shape[-1]
+        gates = torch.sigmoid(pre)  # one call for all four; g is recomputed with tanh below
+        i, f, o = gates[:, :size], gates[:, size:2 * size], gates[:, 3 * size:]
+        g = torch.tanh(pre[:, 2 * size:3 * size])
         c = f * c + i * g
         h_new = o * torch.tanh(c)
         values = (i, f, g, o)
     elif kind == "gru":
+        # The reset gate multiplies W_hn h + b_hn, so b_hh cannot be folded here.
         r_x, z_x, n_x = x_proj.chunk(3, dim=-1)
-        r_h, z_h, n_h = h_proj.chunk(3, dim=-1)
+        r_h, z_h, n_h = F.linear(h, w_hh, b_hh).chunk(3, dim=-1)
         r, z = torch.sigmoid(r_x + r_h), torch.sigmoid(z_x + z_h)
         n = torch.tanh(n_x + r * n_h)
-        h_new = (1 - z) * n + z * h
+        h_new = n + z * (h - n)  # = (1 - z) * n + z * h
         values = (r, z, n)
     else:
-        pre = x_proj + h_proj
+        pre = torch.addmm(x_proj, h, w_hh.t())
         h_new = torch.relu(pre) if kind == "rnn_relu" else torch.tanh(pre)
         values = ()
     for name, value in zip(GATE_NAMES.get(kind, ()), values):
@@ -79,6 +83,7 @@ def reference_forward(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, s
     hidden_size = rnn.hidden_size
     lengths = lengths.to(x.device)
     valid = torch.arange(steps, device=x.device)[None, :] < lengths[:, None]  # (B, T)
+    padded = bool((lengths < steps).any())
     if state is None:
         zeros = x.new_zeros(rnn.num_layers * directions, batch, hidden_size)
         h0, c0 = zeros, zeros
@@ -96,6 +101,8 @@ def reference_forward(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, s
             b_ih = getattr(rnn, "bias_ih" + suffix) if rnn.bias else None
             b_hh = getattr(rnn, "bias_hh" + suffix) if rnn.bias else None
             x_proj = F.linear(layer_input, w_ih, b_ih)  # (B, T, gates*H) for all steps at once
+            if kind != "gru" and b_hh is not None:
+                x_proj = x_proj + b_hh
             index = layer * directions + direction
             h = h0[index]
             c = c0[index] if kind == "lstm" else None
@@ -106,13 +113,17 @@ def reference_forward(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, s
                 # Padded steps keep the state, so the backward direction starts
                 # from h0 at each sequence's own last token, as packing does.
                 h_new, c_new = _step(kind, x_proj[:, t], h, c, w_hh, b_hh, trace)
-                keep = valid[:, t, None]
-                h = torch.where(keep, h_new, h)
+                if padded:
+                    keep = valid[:, t, None]
+                    h = torch.where(keep, h_new, h)
+                    c = torch.where(keep, c_new, c) if kind == "lstm" else None
+                    out[t] = h * keep
+                else:
+                    h, c = h_new, c_new
+                    out[t] = h
                 if kind == "lstm":
-                    c = torch.where(keep, c_new, c)
                     trace.cell.append(c.detach())
                 trace.hidden.append(h)
-                out[t] = h * keep
             if direction == 1:  # traces run in time order, whichever direction
                 trace.hidden.reverse()
                 trace.cell.reverse()

@@ -4,7 +4,10 @@ losses, dL/dh_t, gates and hidden states, attention maps.
 The model runs in eval mode (no dropout) on its explicit paths: reference
 RNN cells sharing the trained weights, attention that returns its weights.
 Gradients are taken with torch.autograd.grad against the captured tensors, so
-the parameters' .grad (the training step's) are never touched.
+the parameters' .grad (the training step's) are never touched. Both losses
+come from one backward pass: the batch goes in twice, the first copy scored
+by the last-position loss and the second by the full loss; in eval mode the
+examples do not interact, so each copy's gradients are exactly its own loss's.
 """
 
 from __future__ import annotations
@@ -58,17 +61,27 @@ def _per_step_norms(grads: torch.Tensor, lengths: torch.Tensor, example: int):
     return mean, norms[example, : int(lengths[example])]
 
 
+def _twice(batch: Batch) -> Batch:
+    def both(t):
+        return None if t is None else torch.cat([t, t])
+
+    return Batch(both(batch.src), both(batch.src_lengths), both(batch.target), both(batch.tgt_in),
+                 both(batch.tgt_lengths))
+
+
 def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
     """The probe arrays (numpy) for `batch`; `example` picks the sequence whose states are kept."""
     began = time.perf_counter()
     was_training = model.training
     model.eval()
+    size = batch.size
     src_lengths = batch.src_lengths
     tgt_lengths = batch.tgt_lengths if batch.tgt_lengths is not None else src_lengths
     try:
         with torch.enable_grad(), instrumented(model) as record:
-            output, attention = model.probe_forward(batch)
-            losses = {"last": last_position_loss(kind, output, batch), "full": full_loss(kind, output, batch)}
+            output, attention = model.probe_forward(_twice(batch))
+            halves = {"last": slice(0, size), "full": slice(size, 2 * size)}
+            total = last_position_loss(kind, output[:size], batch) + full_loss(kind, output[size:], batch)
             # Gradients are taken against the very tensors the model used (a
             # concatenation of them would be a new tensor the loss does not reach).
             streams = {name: t for name, t in record.inputs.items() if t}
@@ -84,9 +97,10 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
                         states[name] = _example_states(traces, example, int(lengths[example]))
             targets = [t for n in streams for t in streams[n]] + [h for n in hidden for h in hidden[n][0]]
             input_gradients, example_gradients, hidden_gradients = {}, {}, {}
-            for i, (loss_name, loss) in enumerate(losses.items()):
-                grads = torch.autograd.grad(loss, targets, retain_graph=i + 1 < len(losses), allow_unused=True)
-                grads = [torch.zeros_like(t) if g is None else g for g, t in zip(grads, targets)]
+            all_grads = torch.autograd.grad(total, targets, allow_unused=True)
+            all_grads = [torch.zeros_like(t) if g is None else g for g, t in zip(all_grads, targets)]
+            for loss_name, half in halves.items():
+                grads = [g[half] for g in all_grads]
                 per_stream, per_example, per_hidden = {}, {}, {}
                 offset = 0
                 for name, tensors in streams.items():

@@ -219,7 +219,7 @@ def test_probes_run_at_the_start_every_n_steps_and_on_demand_while_paused():
     import threading
     import time
 
-    trainer = Trainer(small_spec(training__steps=20, probes__every=8))
+    trainer = Trainer(small_spec(training__steps=20, probes__every=8, probes__max_time_fraction=1.0))
     control = RunControl()
     control.pause()
     events = []
@@ -237,6 +237,34 @@ def test_probes_run_at_the_start_every_n_steps_and_on_demand_while_paused():
     control.resume()
     thread.join(30)
     assert [p.step for p in probes()] == [0, 0, 8, 16]
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.2, 1.0])
+def test_probes_never_take_more_than_their_share_of_the_run(fraction):
+    """A fake clock: each training step takes 1 s, each probe 4 s, probes due every step."""
+    now = [0.0]
+    trainer = Trainer(small_spec(training__steps=200, probes__every=1, probes__max_time_fraction=fraction))
+    train_step, probe = trainer.train_step, trainer.probe
+
+    def timed_step():
+        train_step()
+        now[0] += 1.0
+
+    def timed_probe():
+        now[0] += 4.0
+        return probe()
+
+    trainer.train_step, trainer.probe = timed_step, timed_probe
+    events = []
+    run_training(trainer, RunControl(), events.extend, clock=lambda: now[0])
+    probed = [e.step for e in events if isinstance(e, ProbeSnapshot)]
+    spent = 4.0 * len(probed)
+    if fraction == 1.0:
+        assert probed == list(range(201))  # every due step
+    else:
+        assert 0 < len(probed) < 200
+        assert spent <= fraction * now[0] + 4.0  # within one probe of the budget
+        assert spent >= fraction * now[0] - 8.0  # and the budget is used, not wasted
 
 
 def test_probe_history_keeps_recent_snapshots_and_thins_old_ones_logarithmically():

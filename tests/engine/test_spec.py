@@ -152,6 +152,12 @@ RULES = [
     ({"training.eval_every": 0}, "training.eval_every", "training.eval_every=0 must be at least 1"),
     ({"probes.every": -1}, "probes.every", "probes.every=-1 must be at least 0"),
     ({"probes.gradient_loss": "first"}, "probes.gradient_loss", "must be one of last, full"),
+    ({"probes.max_time_fraction": 0.0}, "probes.max_time_fraction", "probes.max_time_fraction=0.0 must be in (0, 1]"),
+    ({"probes.batch_size": 0}, "probes.batch_size", "probes.batch_size=0 must be at least 1"),
+    ({"probes.example": 8, "probes.batch_size": 8}, "probes.example",
+     "probes.example=8 must be below probes.batch_size=8"),
+    ({"probes.example": 5, "task.val_size": 4}, "probes.example", "probes.example=5 must be below task.val_size=4"),
+    ({"model.forget_bias": 20.0}, "model.forget_bias", "model.forget_bias=20.0 must be in [-10, 10]"),
 ]
 
 
