@@ -95,6 +95,7 @@ class ProbeSnapshot:
     group_grad_norms: np.ndarray | None  # (G,) from the training step just before, before clipping
     grad_norm_total: float | None
     lr: float
+    tokens_per_second: float  # training throughput over the last flush
     seconds: float  # how long the probe pass took
 
     NESTED = {"input_gradient": "input_gradients", "example_input_gradient": "example_input_gradients",

@@ -103,6 +103,8 @@ class Trainer:
         self.started = time.perf_counter()
         self.train_seconds = 0.0
         self.tokens_seen = 0
+        self._window = (self.started, 0)  # (time, tokens) at the last flush
+        self.tokens_per_second = 0.0  # over the steps of the last flush
         self.last_train_loss = math.nan
         self.last_evaluation: dict[str, float] = {}
 
@@ -232,8 +234,14 @@ class Trainer:
         n = self._pending
         values = self._device_buffers[:, :n].float().cpu().numpy()  # the one sync
         self._pending = 0
+        now = time.perf_counter()
+        began, tokens = self._window
+        if now > began and n:
+            self.tokens_per_second = (self.tokens_seen - tokens) / (now - began)
+        self._window = (now, self.tokens_seen)
         scalars = {"train_loss": values[0].copy(), "grad_norm": values[1].copy(),
-                   "lr": self._host_lr[:n].copy()}
+                   "lr": self._host_lr[:n].copy(),
+                   "tokens_per_second": np.full(n, self.tokens_per_second, dtype=np.float32)}
         if self.kind in ("seq2seq", "generate") and self.spec.model.family != "transformer":
             scalars["teacher_forcing"] = self._host_tf[:n].copy()
         if n:
@@ -276,7 +284,8 @@ class Trainer:
             attention=parts["attention"], group_names=list(self.parameter_groups.names),
             weight_norms=self.parameter_groups.weight_norms().cpu().numpy(),
             group_grad_norms=grad_norms, grad_norm_total=grad_total,
-            lr=self.lr_at(max(self.step - 1, 0)), seconds=parts["seconds"])
+            lr=self.lr_at(max(self.step - 1, 0)), tokens_per_second=self.tokens_per_second,
+            seconds=parts["seconds"])
 
     # ----------------------------------------------------------- evaluation
     def evaluate(self) -> Evaluation:

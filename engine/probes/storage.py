@@ -38,6 +38,7 @@ def encode_probes(snapshots: list[ProbeSnapshot]) -> bytes:
     tensors = {name: np.stack(values) for name, values in columns.items()}
     tensors["step"] = np.array([s.step for s in snapshots], dtype=np.int64)
     tensors["lr"] = np.array([s.lr for s in snapshots], dtype=np.float64)
+    tensors["tokens_per_second"] = np.array([s.tokens_per_second for s in snapshots], dtype=np.float64)
     tensors["seconds"] = np.array([s.seconds for s in snapshots], dtype=np.float64)
     tensors["grad_norm_total"] = np.array([math.nan if s.grad_norm_total is None else s.grad_norm_total
                                            for s in snapshots], dtype=np.float64)
@@ -76,6 +77,7 @@ def decode_probes(data: bytes, source: str = "probes") -> list[ProbeSnapshot]:
             group_names=group_names, weight_norms=tensors["weight_norm"][row],
             group_grad_norms=None if np.isnan(grad_norms).all() else grad_norms,
             grad_norm_total=None if math.isnan(total) else total, lr=float(tensors["lr"][row]),
+            tokens_per_second=float(tensors["tokens_per_second"][row]),
             seconds=float(tensors["seconds"][row]), **nested))
     return snapshots
 

@@ -47,7 +47,7 @@ def test_train_a_preset_writes_a_summary_and_the_run(tmp_path):
     weights = load_file(str(out / "weights.safetensors"))
     assert sum(w.numel() for w in weights.values()) == data["parameter_count"]
     scalars = (out / "scalars.csv").read_text().splitlines()
-    assert scalars[0] == "step,wall_time,train_loss,grad_norm,lr" and len(scalars) == 31
+    assert scalars[0] == "step,wall_time,train_loss,grad_norm,lr,tokens_per_second" and len(scalars) == 31
     assert len((out / "evaluations.csv").read_text().splitlines()) == 4
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
 
@@ -129,3 +129,25 @@ def test_output_piped_into_a_reader_that_leaves_early_is_not_a_crash():
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert result.stdout.count("\n") == 1
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_train_writes_probe_history_that_the_probes_command_shows(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "reverse-attention", "--steps", "20", "--quiet", "--out", str(out),
+                 "--set", "probes.every=10", "--set", "probes.max_time_fraction=1", *FAST]) == 0
+    assert (out / "probes.safetensors").stat().st_size > 0
+    capsys.readouterr()
+    assert main(["probes", str(out), "--step", "9", "--loss", "full"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("3 snapshots kept, at steps 0, 10, 20")
+    assert "step 10: gradient norm reaching each input timestep" in text and "the full loss" in text
+    assert "decoder_input" in text and "'<bos>'" in text  # labelled with the probe example's tokens
+    assert "attention cross" in text and "encoder.rnn.layer0" in text
+
+
+def test_the_probes_command_refuses_a_file_that_is_not_a_probe_file(tmp_path, capsys):
+    bad = tmp_path / "probes.safetensors"
+    bad.write_bytes(b"\x00\x01 not a probe file")
+    assert main(["probes", str(bad)]) == 2
+    assert f"{bad}: not a readable probe file" in capsys.readouterr().err
+    assert main(["probes", str(tmp_path / "missing")]) == 2

@@ -79,7 +79,7 @@ def test_every_probe_on_every_architecture(name):
     trainer.run_steps(10)
     snap = trainer.probe()
     assert snap.step == 10 and snap.example == 2
-    assert snap.seconds > 0 and snap.lr > 0
+    assert snap.seconds > 0 and snap.lr > 0 and snap.tokens_per_second > 0
     for loss in ("last", "full"):
         assert list(snap.input_gradients[loss]) == streams
         for stream in streams:

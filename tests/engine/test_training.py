@@ -97,7 +97,8 @@ def test_scalars_carry_every_step_once_in_order_even_past_the_buffer():
     steps = np.concatenate([s.steps for s in scalars])
     assert np.array_equal(steps, np.arange(n))
     for s in scalars:
-        assert set(s.values) == {"train_loss", "grad_norm", "lr"}
+        assert set(s.values) == {"train_loss", "grad_norm", "lr", "tokens_per_second"}
+        assert np.all(s.values["tokens_per_second"] > 0)
         assert all(isinstance(v, np.ndarray) for v in s.values.values())
         assert np.all(np.diff(s.wall_time) >= 0)
     assert trainer.flush() == []
