@@ -18,16 +18,15 @@ import json
 import os
 import signal
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from engine.errors import SeqLabError, SpecError
-from engine.events import (Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted, Scalars,
-                           SettingChanged, Warning)
+from engine.events import Evaluation, ProbeSnapshot, RunFailed, RunFinished, Scalars
 from engine.history import ProbeHistory, ScalarHistory
 from engine.probes.report import describe_snapshot
-from engine.probes.storage import decode_probes, encode_probes
+from engine.probes.storage import decode_probes
+from engine.progress import Progress
+from engine.run_folder import write_atomic, write_run
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl, run_training
 from engine.spec import ExperimentSpec, parse_value
@@ -36,8 +35,6 @@ from engine.user_files import decode_utf8, read_user_file
 from engine.validation import validate_experiment
 
 MAX_SPEC_BYTES = 10 * 2**20
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 MAX_PROBE_BYTES = 4 * 2**30
 
 
@@ -97,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     except SeqLabError as exc:
         print(f"seqlab: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a second Ctrl-C while training, or one at any other time
+        print("seqlab: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `main.py presets | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -238,109 +238,3 @@ def cmd_probes(args) -> int:
     print(f"{len(steps)} snapshots kept, at steps {shown}")
     print(describe_snapshot(chosen, args.loss))
     return 0
-
-
-# ------------------------------------------------------------------ output
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, probes: ProbeHistory,
-              summary: dict) -> None:
-    """spec.json, summary.json, weights.safetensors, scalars.csv, evaluations.csv,
-    probes.safetensors (the kept probe snapshots)."""
-    from safetensors.torch import save
-
-    if folder.exists() and not folder.is_dir():
-        raise SeqLabError(f"{folder}: exists and is not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    weights = {k: v.detach().cpu().contiguous() for k, v in trainer.model.state_dict().items()}
-    write_atomic(folder / "weights.safetensors", save(weights, metadata={"spec": trainer.spec.to_json()}))
-    write_atomic(folder / "spec.json", trainer.spec.to_json() + "\n")
-    write_atomic(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
-    if len(probes):
-        write_atomic(folder / "probes.safetensors", encode_probes(probes.snapshots()))
-    for name, writer in (("scalars.csv", history.write_csv), ("evaluations.csv", history.write_evaluations_csv)):
-        tmp = folder / f".{name}.tmp"
-        writer(tmp)
-        os.replace(tmp, folder / name)
-
-
-class Progress:
-    """A live progress line on a terminal; plain lines (one per evaluation) otherwise."""
-
-    def __init__(self, stream, quiet: bool = False):
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.quiet = quiet
-        self.total = 0
-        self.last_draw = 0.0
-        self.last_eval = ""
-        self.loss = float("nan")
-        self.started = time.monotonic()
-        self.first_step = 0
-
-    def _line(self, text: str) -> None:
-        if self.tty:
-            self.stream.write("\r\x1b[2K")
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def note(self, text: str) -> None:
-        self._line(text)
-
-    def show(self, event, trainer: Trainer) -> None:
-        if isinstance(event, RunStarted):
-            self.total, self.first_step = event.total_steps, event.start_step
-            if not self.quiet:
-                spec = trainer.spec
-                model = spec.model.family if spec.model.family != "transformer" else f"transformer ({spec.model.arch})"
-                self._line(f"{spec.name}: {model} on {spec.task.name} ({event.kind}), "
-                           f"{event.parameter_count:,} parameters, device {event.device}, "
-                           f"{event.total_steps} steps")
-        elif isinstance(event, Scalars):
-            if len(event):
-                self.loss = float(event.values["train_loss"][-1])
-            if self.tty and not self.quiet and time.monotonic() - self.last_draw > 0.1:
-                self._draw(int(event.steps[-1]) + 1, trainer)
-        elif isinstance(event, Evaluation):
-            self.last_eval = "  ".join(f"{k} {v:.4g}" for k, v in event.values.items())
-            if not self.quiet:
-                self._line(f"step {event.step:>{len(str(self.total))}}/{self.total}  "
-                           f"train_loss {self.loss:.4g}  {self.last_eval}")
-        elif isinstance(event, (SettingChanged, Warning)) and not self.quiet:
-            self._line(f"step {event.step}: {event}")
-        elif isinstance(event, RunFinished):
-            s = event.summary
-            metric = s["metric"]
-            value = "n/a" if metric["value"] is None else f"{metric['value']:.4g}"
-            self._line(f"{event.reason} at step {event.step}: train_loss {_fmt(s['train_loss'])}  "
-                       f"val_loss {_fmt(s['val_loss'])}  {metric['name']} {value}  "
-                       f"({s['tokens_per_second'] or 0:,.0f} tokens/s on {s['device']})")
-
-    def _draw(self, step: int, trainer: Trainer) -> None:
-        self.last_draw = time.monotonic()
-        done = step / max(1, self.total)
-        bar = "#" * int(done * 24)
-        elapsed = time.monotonic() - self.started
-        rate = (step - self.first_step) / elapsed if elapsed > 0 else 0
-        left = (self.total - step) / rate if rate > 0 else 0
-        self.stream.write(f"\r\x1b[2K[{bar:<24}] {step}/{self.total}  loss {self.loss:.4g}  "
-                          f"{self.last_eval}  {rate:.1f} steps/s  {left:.0f}s left")
-        self.stream.flush()
-
-
-def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.4g}"

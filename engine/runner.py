@@ -117,19 +117,14 @@ class ProbeBudget:
         return self.fraction >= 1.0 or self.spent <= self.fraction * (self.clock() - self.started)
 
     def probe(self, trainer: Trainer) -> list:
+        """A probe snapshot, or a warning: a probe that fails must not stop training."""
         began = self.clock()
         try:
-            return _probe(trainer)
+            return [trainer.probe()]
+        except Exception as exc:
+            return [Warning(f"probe failed at step {trainer.step}: {type(exc).__name__}: {exc}", trainer.step)]
         finally:
             self.spent += self.clock() - began
-
-
-def _probe(trainer: Trainer) -> list:
-    """A probe snapshot, or a warning: a probe that fails must not stop training."""
-    try:
-        return [trainer.probe()]
-    except Exception as exc:
-        return [Warning(f"probe failed at step {trainer.step}: {type(exc).__name__}: {exc}", trainer.step)]
 
 
 def run_training(trainer: Trainer, control: RunControl, emit: Emit,
@@ -185,8 +180,6 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
                 events += budget.probe(trainer)
             if events:
                 emit(events)
-        if control.stop_requested and trainer.step < trainer.total_steps:
-            reason = "stopped"
         final = trainer.flush()
         if trainer.step and (not trainer.last_evaluation or reason == "stopped"):
             final.append(trainer.evaluate())

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from engine.data import PAD, Batch
+from engine.data import Batch
 from engine.models import compute_loss
 from engine.probes.instrument import instrumented
 

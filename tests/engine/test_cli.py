@@ -151,3 +151,42 @@ def test_the_probes_command_refuses_a_file_that_is_not_a_probe_file(tmp_path, ca
     assert main(["probes", str(bad)]) == 2
     assert f"{bad}: not a readable probe file" in capsys.readouterr().err
     assert main(["probes", str(tmp_path / "missing")]) == 2
+
+
+def _start_long_run(tmp_path):
+    import signal  # noqa: F401
+    process = subprocess.Popen([sys.executable, "main.py", "train", "--preset", "sines-lstm", "--steps", "1000000",
+                                "--summary-json", str(tmp_path / "s.json")], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()  # printed when training has started
+    assert "sines-lstm" in first
+    assert process.stdout.readline().startswith("step 100/")  # the first evaluation: steps have run
+    return process
+
+
+def test_ctrl_c_stops_after_the_step_and_still_writes_the_summary(tmp_path):
+    import signal
+
+    process = _start_long_run(tmp_path)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "stopping after this step" in out and "stopped at step" in out
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["stopped_early"] is True and 100 <= summary["final_step"] < 1_000_000
+
+
+def test_a_second_ctrl_c_aborts_with_one_line(tmp_path):
+    import signal
+    import time
+
+    process = _start_long_run(tmp_path)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    if process.returncode == 0:  # the first stop finished before the second arrived: fine too
+        assert "stopped at step" in out
+        return
+    assert process.returncode == 130
+    assert err.strip() == "seqlab: interrupted", err

@@ -156,7 +156,6 @@ def test_the_last_position_loss_sees_only_the_final_output():
 def test_probing_does_not_change_training():
     with_probes = Trainer(small_spec(probes__every=3, model__dropout=0.2, model__layers=2))
     without = Trainer(small_spec(probes__every=0, model__dropout=0.2, model__layers=2))
-    losses_a, losses_b = [], []
     for step in range(12):
         with_probes.train_step()
         without.train_step()
