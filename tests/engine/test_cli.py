@@ -154,7 +154,6 @@ def test_the_probes_command_refuses_a_file_that_is_not_a_probe_file(tmp_path, ca
 
 
 def _start_long_run(tmp_path):
-    import signal  # noqa: F401
     process = subprocess.Popen([sys.executable, "main.py", "train", "--preset", "sines-lstm", "--steps", "1000000",
                                 "--summary-json", str(tmp_path / "s.json")], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from engine.errors import SpecError
-from engine.spec import ExperimentSpec, TASK_NAMES, parse_value, spec_keys
+from engine.spec import INTEGER_BOUNDS, ExperimentSpec, TASK_NAMES, field_problems, parse_value, spec_keys
 from engine.tasks import TASKS
 from engine.validation import experiment_problems, validate_experiment
 
@@ -90,7 +90,9 @@ RULES = [
     ({"model.family": "seq2seq", "task.name": "reverse", "model.decoder_cell": "x"}, "model.decoder_cell", "must be one of"),
     ({"model.hidden_size": 0}, "model.hidden_size", "model.hidden_size=0 must be at least 1"),
     ({"model.embedding_size": -3}, "model.embedding_size", "model.embedding_size=-3 must be at least 1"),
-    ({"model.layers": 5}, "model.layers", "model.layers=5 must be at most 4"),
+    ({"model.layers": 5}, "model.layers", "model.layers=5 must be at most 4 for recurrent models (model.family=rnn)"),
+    ({"model.family": "transformer", "model.d_model": 64, "model.layers": 25}, "model.layers",
+     "model.layers=25 must be at most 24"),
     ({"model.family": "transformer", "model.layers": 0}, "model.layers", "model.layers=0 must be at least 1"),
     ({"model.dropout": 1.0}, "model.dropout", "model.dropout=1.0 must be in [0, 1)"),
     ({"model.family": "transformer", "model.d_model": 30, "model.heads": 4}, "model.d_model",
@@ -170,6 +172,19 @@ def test_each_validation_rule_names_the_field_and_the_reason(overrides, field, m
     assert any(message in m for _, m in problems), problems
     with pytest.raises(SpecError):
         validate_experiment(spec)
+
+
+@pytest.mark.parametrize("key", sorted(INTEGER_BOUNDS))
+def test_every_integer_bound_is_enforced_from_both_sides(key):
+    low, high = INTEGER_BOUNDS[key]
+
+    def problems(value):
+        return field_problems(ExperimentSpec().with_overrides({key: value}))
+
+    assert (key, f"{key}={low - 1} must be at least {low}") in problems(low - 1)
+    if high is not None:
+        assert (key, f"{key}={high + 1} must be at most {high}") in problems(high + 1)
+    assert not [p for p in problems(low) if p[0] == key]
 
 
 def test_all_problems_are_reported_at_once():
