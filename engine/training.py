@@ -67,9 +67,10 @@ class Trainer:
         if tr.precision == "bf16" and self.device.type != "cuda":
             raise SpecError([("training.precision", f"training.precision=bf16 needs a CUDA device; "
                                                     f"this run is on {self.device.type}")])
-        torch.manual_seed(tr.seed)  # model initialisation
         self.task = build_task(spec.task, self.kind, tr.seed)
-        self.model = build_model(spec.model, self.task.info).to(self.device)
+        with torch.random.fork_rng(devices=self._rng_devices()):  # leave the caller's random state be
+            torch.manual_seed(tr.seed)  # model initialisation
+            self.model = build_model(spec.model, self.task.info).to(self.device)
         # Dropout draws from torch's global generator. Each trainer keeps its own
         # state and swaps it in for its steps, so runs side by side in one
         # process do not disturb each other and a run can be resumed exactly.

@@ -88,6 +88,15 @@ def test_same_spec_and_seed_give_bit_identical_losses(overrides):
     assert not np.array_equal(a, c)
 
 
+def test_trainers_leave_the_global_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    trainer = Trainer(small_spec(model__dropout=0.3, model__layers=2))
+    trainer.run_steps(3)
+    assert torch.equal(torch.rand(3), expected)
+
+
 def test_scalars_carry_every_step_once_in_order_even_past_the_buffer():
     trainer = Trainer(small_spec(task__name="hello", model__hidden_size=8, training__batch_size=2))
     n = FLUSH_CAPACITY + 37
