@@ -38,7 +38,7 @@ class Vocab:
             i = int(i)
             if i == EOS and stop_at_eos:
                 break
-            if i in (PAD, BOS) or (i == EOS):
+            if i in (PAD, BOS, EOS):  # EOS too, when not stopping at it
                 continue
             out.append(self.itos[i] if 0 <= i < len(self.itos) else "<?>")
         return out
