@@ -52,7 +52,9 @@ class SettingChanged:
 
 
 @dataclass
-class Warning:
+class RunWarning:
+    """Something the user should know that did not stop the run (a refused live change, a failed probe)."""
+
     message: str
     step: int
 
@@ -68,8 +70,6 @@ class RunFinished:
 class RunFailed:
     step: int
     message: str
-
-
 
 
 @dataclass
@@ -116,4 +116,4 @@ class ProbeSnapshot:
         return out
 
 
-Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | Warning | RunFinished | RunFailed | ProbeSnapshot
+Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | RunWarning | RunFinished | RunFailed | ProbeSnapshot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, Warning
+from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, RunWarning
 from engine.training import Trainer
 
 
@@ -50,7 +50,7 @@ class Progress:
             if not self.quiet:
                 self._line(f"step {event.step:>{len(str(self.total))}}/{self.total}  "
                            f"train_loss {self.loss:.4g}  {self.last_eval}")
-        elif isinstance(event, (SettingChanged, Warning)) and not self.quiet:
+        elif isinstance(event, (SettingChanged, RunWarning)) and not self.quiet:
             self._line(f"step {event.step}: {event}")
         elif isinstance(event, RunFinished):
             s = event.summary

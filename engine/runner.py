@@ -13,7 +13,7 @@ import traceback
 from typing import Callable
 
 from engine.errors import SeqLabError
-from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, Warning
+from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -122,7 +122,7 @@ class ProbeBudget:
         try:
             return [trainer.probe()]
         except Exception as exc:
-            return [Warning(f"probe failed at step {trainer.step}: {type(exc).__name__}: {exc}", trainer.step)]
+            return [RunWarning(f"probe failed at step {trainer.step}: {type(exc).__name__}: {exc}", trainer.step)]
         finally:
             self.spent += self.clock() - began
 
@@ -151,7 +151,7 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
                     trainer.set(name, value)
                     emit([SettingChanged(name, float(value), trainer.step)])
                 except SeqLabError as exc:
-                    emit([Warning(str(exc), trainer.step)])
+                    emit([RunWarning(str(exc), trainer.step)])
             if control.stop_requested:
                 reason = "stopped"
                 break

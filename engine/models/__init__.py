@@ -21,8 +21,4 @@ def build_model(spec, info: TaskInfo) -> nn.Module:
     return TransformerModel(spec, info)
 
 
-def can_generate(model: nn.Module) -> bool:
-    return hasattr(model, "generate") and getattr(model, "kind", "") in ("seq2seq", "generate")
-
-
-__all__ = ["build_model", "can_generate", "compute_loss", "parameter_count", "shape_summary", "format_summary"]
+__all__ = ["build_model", "compute_loss", "parameter_count", "shape_summary", "format_summary"]

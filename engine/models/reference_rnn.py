@@ -148,7 +148,6 @@ class ReferenceRNN(nn.Module):
         super().__init__()
         object.__setattr__(self, "fused", fused)  # not a submodule: no duplicate parameters
         self.calls: list[list[list[DirectionTrace]]] = []  # one entry per call (decoders step)
-        self.call_lengths: list[torch.Tensor] = []
 
     def forward(self, input, hx=None):
         packed = isinstance(input, PackedSequence)
@@ -159,7 +158,6 @@ class ReferenceRNN(nn.Module):
             lengths = torch.full((x.shape[0],), x.shape[1], dtype=torch.long)
         out, state, traces = reference_forward(self.fused, x, lengths, hx)
         self.calls.append(traces)
-        self.call_lengths.append(lengths)
         if packed:
             out = pack_padded_sequence(out, lengths, batch_first=True, enforce_sorted=False)
         return out, state

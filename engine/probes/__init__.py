@@ -2,6 +2,6 @@
 gates and hidden states, attention maps, parameter-group norms."""
 
 from engine.probes.groups import ParameterGroups, group_of
-from engine.probes.probe import LOSSES, run_probe
+from engine.probes.probe import run_probe
 
-__all__ = ["ParameterGroups", "group_of", "run_probe", "LOSSES"]
+__all__ = ["ParameterGroups", "group_of", "run_probe"]

@@ -22,9 +22,6 @@ from engine.data import Batch
 from engine.models import compute_loss
 from engine.probes.instrument import instrumented
 
-LOSSES = ("last", "full")
-
-
 def last_position_loss(kind: str, output: torch.Tensor, batch: Batch) -> torch.Tensor:
     """The loss of each sequence's last output only, summed over the batch."""
     rows = torch.arange(batch.size, device=output.device)

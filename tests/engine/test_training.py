@@ -8,7 +8,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from engine.errors import SpecError
-from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, StateChanged, Warning
+from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, StateChanged, RunWarning
 from engine.host import ThreadHost
 from engine.runner import RunControl, run_training
 from engine.training import FLUSH_CAPACITY, Trainer, resolve_device
@@ -244,7 +244,7 @@ def test_pause_step_resume_and_live_changes_from_another_thread():
     assert trainer.step == 7  # exactly n steps, then paused again
     control.set("lr", 0.123)
     control.set("lr", -5)
-    wait_for(lambda: any(isinstance(e, Warning) for e in events))
+    wait_for(lambda: any(isinstance(e, RunWarning) for e in events))
     assert trainer.base_lr == 0.123
     control.resume()
     thread.join(60)
@@ -254,7 +254,7 @@ def test_pause_step_resume_and_live_changes_from_another_thread():
     assert states == [("paused", 0), ("paused", 7), ("running", 7)]
     changed = [e for e in events if isinstance(e, SettingChanged)]
     assert [(e.name, e.value) for e in changed] == [("lr", 0.123)]
-    warning = next(e for e in events if isinstance(e, Warning))
+    warning = next(e for e in events if isinstance(e, RunWarning))
     assert "training.lr=-5.0 must be in (0, 10]" in warning.message
     lrs = np.concatenate([e.values["lr"] for e in events if isinstance(e, Scalars)])
     assert lrs[0] == pytest.approx(small_spec().training.lr) and lrs[-1] == pytest.approx(0.123)
