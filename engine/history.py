@@ -4,8 +4,7 @@ the run grows so memory stays bounded however long it runs."""
 from __future__ import annotations
 
 import csv
-import math
-from pathlib import Path
+import io
 
 import numpy as np
 
@@ -57,24 +56,26 @@ class ScalarHistory:
     def names(self) -> list[str]:
         return list(self._columns)
 
-    def write_csv(self, path: Path) -> None:
+    def csv_text(self) -> str:
+        """Every step's scalars as CSV; a value a step does not have is empty."""
         names = self.names
         columns = [self.column(n) for n in names]
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(names)
-            for row in zip(*columns):
-                writer.writerow(["" if isinstance(v, float) and math.isnan(v) else
-                                 (repr(float(v)) if isinstance(v, np.floating) else int(v))
-                                 for v in row])
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(names)
+        for row in zip(*columns):
+            writer.writerow([("" if np.isnan(v) else repr(float(v))) if isinstance(v, np.floating) else int(v)
+                             for v in row])
+        return out.getvalue()
 
-    def write_evaluations_csv(self, path: Path) -> None:
+    def evaluations_csv_text(self) -> str:
         names = sorted({k for e in self.evaluations for k in e.values})
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(["step", "wall_time", *names])
-            for e in self.evaluations:
-                writer.writerow([e.step, e.wall_time, *(e.values.get(n, "") for n in names)])
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(["step", "wall_time", *names])
+        for e in self.evaluations:
+            writer.writerow([e.step, e.wall_time, *(e.values.get(n, "") for n in names)])
+        return out.getvalue()
 
 
 class ProbeHistory:

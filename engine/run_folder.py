@@ -48,7 +48,5 @@ def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, probes: Pr
     write_atomic(folder / "summary.json", json.dumps(summary, indent=2) + "\n")
     if len(probes):
         write_atomic(folder / "probes.safetensors", encode_probes(probes.snapshots()))
-    for name, writer in (("scalars.csv", history.write_csv), ("evaluations.csv", history.write_evaluations_csv)):
-        tmp = folder / f".{name}.tmp"
-        writer(tmp)
-        os.replace(tmp, folder / name)
+    write_atomic(folder / "scalars.csv", history.csv_text())
+    write_atomic(folder / "evaluations.csv", history.evaluations_csv_text())

@@ -25,7 +25,9 @@ def encode_probes(snapshots: list[ProbeSnapshot]) -> bytes:
 
     if not snapshots:
         raise ValueError("no snapshots to save")
-    columns: dict[str, list[np.ndarray]] = {}
+    # Always a group_grad_norm column (NaN rows where a snapshot has none), so
+    # every file has the same layout, whichever snapshots it holds.
+    columns: dict[str, list[np.ndarray]] = {"group_grad_norm": []}
     for snapshot in snapshots:
         for name, array in snapshot.arrays().items():
             columns.setdefault(name, [])

@@ -192,3 +192,11 @@ def test_a_second_ctrl_c_ends_with_one_line_or_none(tmp_path, gap):
         assert "stopped at step" in out and err == ""
     else:
         assert process.returncode == 130 and err.strip() == "seqlab: interrupted", (process.returncode, err)
+
+
+def test_a_run_of_zero_steps_writes_probes_the_probes_command_can_show(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--preset", "hello-rnn", "--steps", "0", "--quiet", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["probes", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("1 snapshots kept, at steps 0")

@@ -320,3 +320,19 @@ def test_probe_history_round_trips_through_safetensors():
 def test_unreadable_probe_files_are_refused_with_a_message(data):
     with pytest.raises(SeqLabError, match="run/probes.safetensors: not a"):
         decode_probes(data, "run/probes.safetensors")
+
+
+def test_a_probe_file_of_snapshots_without_training_gradients_reads_back():
+    snapshot = Trainer(small_spec()).probe()  # step 0: no training step, so no group gradient norms
+    assert snapshot.group_grad_norms is None
+    again, = decode_probes(encode_probes([snapshot]))
+    assert again.step == 0 and again.group_grad_norms is None and again.grad_norm_total is None
+
+
+def test_scalar_csv_leaves_missing_values_empty():
+    history = ScalarHistory()
+    history.add(Scalars(np.array([0]), np.array([0.1]), {"train_loss": np.array([1.5], dtype=np.float32)}))
+    history.add(Scalars(np.array([1]), np.array([0.2]), {"train_loss": np.array([1.25], dtype=np.float32),
+                                                         "teacher_forcing": np.array([0.5], dtype=np.float32)}))
+    assert history.csv_text().splitlines() == ["step,wall_time,train_loss,teacher_forcing",
+                                               "0,0.1,1.5,", "1,0.2,1.25,0.5"]
