@@ -6,6 +6,7 @@ optimizer state, every random generator, the step, live settings, counters.
 from __future__ import annotations
 
 import math
+import time
 
 import torch
 
@@ -37,7 +38,7 @@ def capture(trainer: Trainer) -> tuple[dict[str, torch.Tensor], dict]:
     meta = {
         "format": FORMAT, "step": trainer.step, "base_lr": trainer.base_lr, "clip_norm": trainer.clip_norm,
         "teacher_forcing_override": trainer.teacher_forcing_override, "tokens_seen": trainer.tokens_seen,
-        "train_seconds": trainer.train_seconds,
+        "train_seconds": trainer.train_seconds, "elapsed": time.perf_counter() - trainer.started,
         "last_train_loss": None if math.isnan(trainer.last_train_loss) else trainer.last_train_loss,
         "last_evaluation": dict(trainer.last_evaluation),
         "optimizer_groups": groups, "optimizer_numbers": numbers,
@@ -67,6 +68,15 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
         if name.startswith("optimizer/"):
             _, index, key = name.split("/", 2)
             state.setdefault(int(index), {})[key] = value
+    parameters = trainer.parameters
+    for index, values in state.items():
+        if not 0 <= index < len(parameters):
+            raise SeqLabError(f"the checkpoint's optimizer has state for parameter {index}; "
+                              f"the model has {len(parameters)}")
+        for key, value in values.items():
+            if value.dim() > 0 and value.shape != parameters[index].shape:
+                raise SeqLabError(f"the checkpoint's optimizer state {index}/{key} is {tuple(value.shape)}, "
+                                  f"its parameter {tuple(parameters[index].shape)}")
     for index, values in meta["optimizer_numbers"].items():
         state.setdefault(int(index), {}).update(values)
     current = trainer.optimizer.state_dict()["param_groups"]
@@ -86,5 +96,6 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     trainer.teacher_forcing_override = meta["teacher_forcing_override"]
     trainer.tokens_seen = int(meta["tokens_seen"])
     trainer.train_seconds = float(meta["train_seconds"])
+    trainer.continue_clock(float(meta["elapsed"]))
     trainer.last_train_loss = math.nan if meta["last_train_loss"] is None else float(meta["last_train_loss"])
     trainer.last_evaluation = dict(meta["last_evaluation"])

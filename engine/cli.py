@@ -1,7 +1,12 @@
-"""Headless commands: train, presets, describe, spec.
+"""Headless commands: train, presets, describe, spec, probes, and projects.
 
     python main.py train (--preset NAME | SPEC.json) [--set key=value ...]
         [--steps N] [--device D] [--seed S] [--out DIR] [--summary-json PATH]
+        [--project PROJECT.seqlab]
+    python main.py train PROJECT.seqlab [--run ID] [--steps N] [--device D]
+    python main.py info PROJECT.seqlab
+    python main.py recover [PROJECT.seqlab] [--discard]
+    python main.py export PROJECT.seqlab [--run ID] (--csv F | --script F | --tensorboard DIR)
     python main.py presets
     python main.py describe (--preset NAME | SPEC.json) [--set ...]
     python main.py spec (--preset NAME | SPEC.json) [--set ...]
@@ -14,21 +19,28 @@ one line and exits with code 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 from pathlib import Path
 
-from engine.errors import SeqLabError, SpecError
-from engine.events import Evaluation, ProbeSnapshot, RunFailed, RunFinished, Scalars
+from engine.errors import ProjectError, SeqLabError, SpecError
+from engine.export import standalone_script, write_tensorboard
+from engine.events import RunFailed, RunFinished
 from engine.history import ProbeHistory, ScalarHistory
 from engine.probes.report import describe_snapshot
 from engine.probes.storage import decode_probes
 from engine.progress import Progress
-from engine.run_folder import write_atomic, write_run
+from engine.project import SUFFIX, Project, open_project, save_project
+from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
+from engine.project.report import describe_project
+from engine.project.session import continue_run, prepare_run
+from engine.atomic_file import write_atomic
+from engine.run_folder import write_run
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
-from engine.runner import RunControl, run_training
+from engine.runner import RunControl
 from engine.spec import ExperimentSpec, parse_value
 from engine.training import Trainer
 from engine.user_files import decode_utf8, read_user_file
@@ -60,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--device", help="auto, cpu, cuda or mps (training.device)")
         p.add_argument("--seed", type=int, help="random seed (training.seed)")
 
-    train = commands.add_parser("train", help="train an experiment and print its progress")
+    train = commands.add_parser("train", help="train an experiment, or continue a project's run")
     spec_source(train)
+    train.add_argument("--project", help="keep the run in this project file (created if missing)")
+    train.add_argument("--run", help="with a PROJECT.seqlab: the run to continue (default: the current one)")
+    train.add_argument("--autosave-seconds", type=float, default=60.0,
+                       help="with a project: seconds between recovery copies (default 60)")
     train.add_argument("--out", help="write the trained run to this folder")
     train.add_argument("--summary-json", help="write a JSON summary of the run to this file")
     train.add_argument("--quiet", action="store_true", help="print only the final summary")
@@ -77,6 +93,24 @@ def build_parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("spec", help="print the full spec as JSON, to edit and train")
     spec_source(spec)
     spec.set_defaults(func=cmd_spec)
+
+    info = commands.add_parser("info", help="summarise a project's runs")
+    info.add_argument("project", help="a .seqlab project file")
+    info.set_defaults(func=cmd_info)
+
+    recover = commands.add_parser("recover", help="list or restore autosaved recovery copies")
+    recover.add_argument("project", nargs="?", help="put this project's recovery copy in its place")
+    recover.add_argument("--discard", action="store_true", help="delete the recovery copy instead")
+    recover.set_defaults(func=cmd_recover)
+
+    export = commands.add_parser("export", help="export a project's run: CSV, PyTorch script, TensorBoard")
+    export.add_argument("project", help="a .seqlab project file")
+    export.add_argument("--run", help="the run to export (default: the current one)")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--csv", help="the run's scalars, one row per step")
+    what.add_argument("--script", help="a standalone PyTorch script of the model and its training")
+    what.add_argument("--tensorboard", help="TensorBoard event files (needs the tensorboard package)")
+    export.set_defaults(func=cmd_export)
 
     probes = commands.add_parser("probes", help="show the probe snapshots a `train --out` run kept")
     probes.add_argument("run", help="the folder given to train --out")
@@ -131,9 +165,9 @@ def load_spec(args) -> ExperimentSpec:
 
 
 def read_spec_file(path: Path) -> ExperimentSpec:
-    if path.suffix == ".seqlab":
-        raise SeqLabError(f"{path}: opening .seqlab project files is not available in this "
-                          f"version; export the spec as JSON or use --preset")
+    if path.suffix == SUFFIX:
+        project = open_project(path)
+        return project.run().spec
     path, raw = read_user_file(str(path), "a spec file", MAX_SPEC_BYTES)
     text = decode_utf8(path, raw)
     try:
@@ -171,24 +205,67 @@ def cmd_describe(args) -> int:
 
 
 def cmd_train(args) -> int:
+    if args.source and Path(args.source).suffix == SUFFIX:
+        return train_project(args)
+    if args.run:
+        raise UsageError("--run needs a PROJECT.seqlab to continue")
     spec = load_spec(args)
-    trainer = Trainer(spec)
-    control = RunControl()
-    history = ScalarHistory()
-    probes = ProbeHistory()
+    if args.project:
+        path = _project_path(args.project)
+        project = open_project(path) if path.exists() else Project(name=path.stem)
+        _show_warnings(project)
+        _refuse_if_recovery(path)
+        run = project.add_run(spec)
+        return _train_in_project(args, project, path, run, prepare_run(run))
+    project = Project(name=spec.name)
+    run = project.add_run(spec)
+    return _train_in_project(args, project, None, run, prepare_run(run))
+
+
+def train_project(args) -> int:
+    """Continue a project's run and write the project back."""
+    if args.preset or args.overrides or args.seed is not None or args.project:
+        raise UsageError("a project's run keeps its spec: --preset, --set, --seed and --project "
+                         "do not apply (use --steps N to train N steps more)")
+    path = _project_path(args.source)
+    _refuse_if_recovery(path)
+    project = open_project(path)
+    _show_warnings(project)
+    run = project.run(args.run)
+    return _train_in_project(args, project, path, run, prepare_run(run, args.steps, args.device))
+
+
+def _train_in_project(args, project: Project, path: Path | None, run, trainer: Trainer) -> int:
+    """Train `run`; with a `path`, autosave recovery copies on the way and save the project at the end."""
     printer = Progress(sys.stdout, quiet=args.quiet)
-    outcome: dict = {}
+    autosaver = Autosaver(path, interval=args.autosave_seconds) if path else None
+    control = RunControl()
+    with _stop_on_ctrl_c(control, printer):
+        event = continue_run(project, run, trainer, control,
+                             lambda events: [printer.show(e, trainer) for e in events], autosaver)
+    if path:
+        save_project(project, path)
+        autosaver.discard()
+        printer.note(f"saved {run.id} at step {run.step} to {path}")
+    return _finish(args, trainer, event, run.history, run.probes)
 
-    def emit(events):
-        for event in events:
-            if isinstance(event, (Scalars, Evaluation)):
-                history.add(event)
-            elif isinstance(event, ProbeSnapshot):
-                probes.add(event)
-            if isinstance(event, (RunFinished, RunFailed)):
-                outcome["event"] = event
-            printer.show(event, trainer)
 
+def _finish(args, trainer: Trainer, event, history: ScalarHistory, probes: ProbeHistory) -> int:
+    summary = trainer.summary()
+    summary["stopped_early"] = not isinstance(event, RunFinished) or event.reason != "completed"
+    if args.out:
+        write_run(Path(args.out), trainer, history, probes, summary)
+    if args.summary_json:
+        write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
+    if isinstance(event, RunFailed):
+        print(f"seqlab: error: training failed at step {event.step}: {event.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c(control: RunControl, printer: Progress):
+    """One Ctrl-C stops after the current step (and the run is still saved); a second aborts."""
     interrupts = 0
 
     def on_interrupt(signum, frame):
@@ -201,21 +278,10 @@ def cmd_train(args) -> int:
 
     previous = signal.signal(signal.SIGINT, on_interrupt) if _main_thread() else None
     try:
-        run_training(trainer, control, emit)
+        yield
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    event = outcome.get("event")
-    summary = trainer.summary()
-    summary["stopped_early"] = not isinstance(event, RunFinished) or event.reason != "completed"
-    if args.out:
-        write_run(Path(args.out), trainer, history, probes, summary)
-    if args.summary_json:
-        write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
-    if isinstance(event, RunFailed):
-        print(f"seqlab: error: training failed at step {event.step}: {event.message}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def _main_thread() -> bool:
@@ -237,4 +303,72 @@ def cmd_probes(args) -> int:
         ", ".join(map(str, steps[:5])) + ", ..., " + ", ".join(map(str, steps[-5:]))
     print(f"{len(steps)} snapshots kept, at steps {shown}")
     print(describe_snapshot(chosen, args.loss))
+    return 0
+
+
+# ------------------------------------------------------------------ projects
+def _project_path(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.suffix != SUFFIX:
+        raise UsageError(f"{path}: a project file's name ends in {SUFFIX}")
+    return path
+
+
+def _show_warnings(project: Project) -> None:
+    for warning in project.warnings:
+        print(f"seqlab: warning: {warning}", file=sys.stderr)
+
+
+def _refuse_if_recovery(path: Path) -> None:
+    copy = newer_recovery(path)
+    if copy is not None:
+        raise ProjectError(f"{path}: {copy.describe()} is newer than the file. Restore it with "
+                           f"`main.py recover {path}`, or delete it with `main.py recover {path} --discard`")
+
+
+def cmd_info(args) -> int:
+    path = _project_path(args.project)
+    project = open_project(path)
+    _show_warnings(project)
+    print(describe_project(project, path))
+    return 0
+
+
+def cmd_recover(args) -> int:
+    if args.project is None:
+        copies = recovery_copies()
+        if not copies:
+            print("no recovery copies")
+        for copy in copies:
+            print(f"{copy.describe()}\n    {copy.path}")
+        return 0
+    path = _project_path(args.project)
+    copy = newer_recovery(path)
+    if copy is None:
+        raise ProjectError(f"{path}: has no recovery copy newer than the file")
+    if args.discard:
+        copy.discard()
+        print(f"deleted {copy.describe()}")
+        return 0
+    project = open_project(copy.path)  # checked in full before it replaces anything
+    save_project(project, path)
+    copy.discard()
+    print(f"restored {path} from {copy.describe()}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    path = _project_path(args.project)
+    project = open_project(path)
+    _show_warnings(project)
+    run = project.run(args.run)
+    if args.csv:
+        write_atomic(Path(args.csv), run.history.csv_text())
+        print(f"wrote {len(run.history)} steps of {run.id} to {args.csv}")
+    elif args.script:
+        write_atomic(Path(args.script), standalone_script(run))
+        print(f"wrote {args.script}: `python {args.script}` trains {run.id}'s model with torch alone")
+    else:
+        count = write_tensorboard(run, Path(args.tensorboard))
+        print(f"wrote {count} values of {run.id} to {args.tensorboard} (tensorboard --logdir {args.tensorboard})")
     return 0

@@ -27,3 +27,7 @@ class TaskDataError(SeqLabError):
 
 class PresetError(SeqLabError):
     """An unknown or broken preset."""
+
+
+class ProjectError(SeqLabError):
+    """A project file cannot be opened or saved; names the file and the problem."""

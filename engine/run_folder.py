@@ -4,34 +4,13 @@ history. Every file is written atomically, so a crash leaves no half file."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from engine.atomic_file import write_atomic
 from engine.errors import SeqLabError
 from engine.history import ProbeHistory, ScalarHistory
 from engine.probes.storage import encode_probes
 from engine.training import Trainer
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def write_run(folder: Path, trainer: Trainer, history: ScalarHistory, probes: ProbeHistory,
               summary: dict) -> None:

@@ -141,7 +141,7 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         last_flush = clock()
         paused_at: int | None = None  # the step at which "paused" was last reported
         budget = ProbeBudget(trainer.spec.probes.max_time_fraction, clock)
-        if trainer.spec.probes.every > 0:
+        if trainer.spec.probes.every > 0 and trainer.step == 0:
             emit(budget.probe(trainer))  # where the run starts from, to compare against
         while trainer.step < trainer.total_steps:
             if control.take_probe_request():  # asked for: always answered

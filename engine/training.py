@@ -249,6 +249,12 @@ class Trainer:
             self.last_train_loss = float(values[0, -1])
         return Scalars(self._host_steps[:n].copy(), self._host_time[:n].copy(), scalars)
 
+    def continue_clock(self, elapsed: float) -> None:
+        """Wall times go on from `elapsed` seconds (a resumed run), not from zero."""
+        now = time.perf_counter()
+        self.started = now - elapsed
+        self._window = (now, self.tokens_seen)
+
     def flush(self) -> list[Scalars]:
         """Per-step values recorded since the last flush (copied to the host now)."""
         out, self._overflow = self._overflow, []

@@ -15,12 +15,15 @@ import numpy as np
 
 from engine.errors import SeqLabError
 from engine.events import ProbeSnapshot
+from engine.history import ProbeHistory
 
 FORMAT = "seqlab-probes"
 VERSION = "1"
 
 
-def encode_probes(snapshots: list[ProbeSnapshot]) -> bytes:
+def encode_probes(snapshots: list[ProbeSnapshot], numbers: list[int] | None = None,
+                  arrivals: int | None = None) -> bytes:
+    """`numbers` and `arrivals` (a ProbeHistory's thinning state) are kept when given."""
     from safetensors.numpy import save
 
     if not snapshots:
@@ -44,10 +47,30 @@ def encode_probes(snapshots: list[ProbeSnapshot]) -> bytes:
     tensors["seconds"] = np.array([s.seconds for s in snapshots], dtype=np.float64)
     tensors["grad_norm_total"] = np.array([math.nan if s.grad_norm_total is None else s.grad_norm_total
                                            for s in snapshots], dtype=np.float64)
+    if numbers is not None:
+        tensors["arrival"] = np.array(numbers, dtype=np.int64)
     first = snapshots[0]
     metadata = {"format": FORMAT, "format_version": VERSION, "example": str(first.example),
                 "tokens": json.dumps(first.tokens), "group_names": json.dumps(first.group_names)}
+    if arrivals is not None:
+        metadata["arrivals"] = str(arrivals)
     return save(tensors, metadata=metadata)
+
+
+def encode_probe_history(history: ProbeHistory) -> bytes:
+    return encode_probes(history.snapshots(), history.arrival_numbers, history.arrivals)
+
+
+def decode_probe_history(data: bytes, source: str = "probes") -> ProbeHistory:
+    snapshots = decode_probes(data, source)
+    try:
+        from safetensors.numpy import load
+
+        numbers = load(data)["arrival"].tolist()
+        arrivals = int(_metadata(data)["arrivals"])
+        return ProbeHistory.restored(snapshots, numbers, arrivals)
+    except (KeyError, ValueError) as exc:
+        raise SeqLabError(f"{source}: the probe history's thinning state is missing or wrong ({exc})") from None
 
 
 def decode_probes(data: bytes, source: str = "probes") -> list[ProbeSnapshot]:
@@ -60,7 +83,17 @@ def decode_probes(data: bytes, source: str = "probes") -> list[ProbeSnapshot]:
         raise SeqLabError(f"{source}: not a readable probe file ({exc})") from None
     if metadata.get("format") != FORMAT:
         raise SeqLabError(f"{source}: not a SeqLab probe file")
+    try:
+        return _snapshots(tensors, metadata)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        raise SeqLabError(f"{source}: the probe file is inconsistent ({type(exc).__name__}: {exc})") from None
+
+
+def _snapshots(tensors: dict[str, np.ndarray], metadata: dict) -> list[ProbeSnapshot]:
     tokens, group_names = json.loads(metadata["tokens"]), json.loads(metadata["group_names"])
+    rows = len(tensors["step"])
+    if any(array.ndim == 0 or len(array) != rows for array in tensors.values()):
+        raise ValueError("arrays disagree on the number of snapshots")
     snapshots = []
     for row, step in enumerate(tensors["step"].tolist()):
         nested = {attribute: {} for attribute in ProbeSnapshot.NESTED.values()}

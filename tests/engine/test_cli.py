@@ -83,7 +83,7 @@ def test_describe_prints_shapes_and_parameters(capsys):
     (["train", "--preset", "hello-rnn", "--set", "model.colour=red"], "model.colour is not a spec key"),
     (["train", "--preset", "hello-rnn", "--set", "novalue"], "--set 'novalue' must look like KEY=VALUE"),
     (["train", "does-not-exist.json"], "does-not-exist.json: no such file"),
-    (["train", "project.seqlab"], "project.seqlab: opening .seqlab project files is not available"),
+    (["train", "project.seqlab"], "project.seqlab: no such file"),
     (["train", "--preset", "text-file-gru"], "task.name=text_file needs task.path"),
     (["train", "--preset", "text-file-gru", "--set", "task.path=/no/such/file.txt"], "/no/such/file.txt: no such file"),
     (["train", "--preset", "hello-rnn", "--device", "cuda"], "training.device=cuda is not available here"),

@@ -1,0 +1,224 @@
+"""Export a run as one standalone PyTorch script.
+
+The script holds SeqLab's own model code (the same source, so the same
+architecture and parameter names: a run's weights.safetensors loads into it),
+the run's task data (its fixed training and validation examples, compressed),
+and the training loop: optimizer, schedule, clipping, teacher forcing and the
+seeding SeqLab uses. On the CPU it reproduces the run's losses exactly. It
+needs torch and nothing else from SeqLab.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import zlib
+
+import torch
+
+from engine import data as data_module
+from engine.models import attention, build_model, decoding, objectives, recurrent, seq2seq, transformer
+from engine.tasks.base import Pool
+
+# In dependency order: each only uses names defined above it.
+_BUNDLED = (data_module, attention, decoding, recurrent, seq2seq, transformer, objectives)
+_POOL_FIELDS = ("src", "src_lengths", "target", "tgt_in", "tgt_lengths")
+
+
+def _module_code(module) -> tuple[list[str], str]:
+    """(its third-party import lines, its code without imports or docstring)."""
+    imports, body = [], []
+    source = inspect.getsource(module)
+    tree_doc = inspect.getdoc(module)
+    if tree_doc and source.lstrip().startswith('"""'):
+        source = source[source.index('"""', source.index('"""') + 3) + 3:]
+    for line in source.splitlines():
+        if line.startswith(("from __future__", "from engine", "import engine")):
+            continue
+        if line.startswith(("import ", "from ")):
+            imports.append(line)
+        else:
+            body.append(line)
+    name = module.__name__.replace(".", "/") + ".py"
+    return imports, f"# {'-' * 20} from SeqLab's {name}\n" + "\n".join(body).strip() + "\n"
+
+
+def _encode_tensor(tensor: torch.Tensor) -> dict:
+    array = tensor.contiguous().numpy()
+    packed = base64.b64encode(zlib.compress(array.tobytes(), 9)).decode("ascii")
+    return {"dtype": str(tensor.dtype).removeprefix("torch."), "shape": list(tensor.shape),
+            "data": [packed[i:i + 100] for i in range(0, len(packed), 100)]}
+
+
+def _encode_pool(pool: Pool) -> dict:
+    return {name: None if getattr(pool, name) is None else _encode_tensor(getattr(pool, name))
+            for name in _POOL_FIELDS}
+
+
+def standalone_script(run) -> str:
+    """The source of a script that trains `run`'s model on its task with torch alone."""
+    from engine.training import Trainer
+
+    trainer = Trainer(run.spec, "cpu")
+    spec = run.spec
+    imports: list[str] = ["import argparse", "import base64", "import json", "import math",
+                          "import types", "import zlib"]
+    bodies = []
+    for module in _BUNDLED:
+        module_imports, body = _module_code(module)
+        imports += [line for line in module_imports if line not in imports]
+        bodies.append(body)
+    bodies.append(f"# {'-' * 20} from SeqLab's engine/models/__init__.py\n" + inspect.getsource(build_model))
+    settings = {
+        "name": spec.name, "kind": trainer.kind, "model": spec.model.__dict__,
+        "training": spec.training.__dict__, "info": trainer.task.info.__dict__,
+        "metric": trainer.task.info.metric,
+    }
+    data = {"train": _encode_pool(trainer.task.train_pool), "val": _encode_pool(trainer.task.val_pool)}
+    header = _HEADER.format(name=spec.name, task=spec.task.name, torch=torch.__version__)
+    return "\n".join([
+        header, "\n".join(imports), "",
+        "\n\n".join(bodies),
+        f"# {'-' * 20} the run: its settings and its task's fixed examples",
+        "SETTINGS = json.loads(r'''" + json.dumps(settings, indent=1) + "''')",
+        "DATA = json.loads('''" + json.dumps(data) + "''')",
+        _LOOP,
+    ])
+
+
+_HEADER = '''#!/usr/bin/env python3
+"""{name}: trains on {task}, exported from SeqLab (made with torch {torch}).
+
+Standalone: it needs PyTorch and nothing else. The model code below is
+SeqLab's own; the training loop does what SeqLab's trainer does, so on the
+CPU the losses match the run's step for step.
+
+    python this_script.py [--steps N] [--device cpu|cuda] [--log-every K]
+    python this_script.py --weights weights.safetensors   # start from a run's
+                                                           # weights (needs safetensors)
+"""
+'''
+
+_LOOP = r'''
+
+# -------------------- data
+def decode_tensor(item):
+    raw = zlib.decompress(base64.b64decode("".join(item["data"])))
+    return torch.frombuffer(bytearray(raw), dtype=getattr(torch, item["dtype"])).reshape(item["shape"])
+
+
+class Pool:
+    """Fixed examples; a batch is drawn by index and trimmed to its longest member."""
+
+    def __init__(self, encoded):
+        for name, item in encoded.items():
+            setattr(self, name, None if item is None else decode_tensor(item))
+
+    def __len__(self):
+        return self.src.shape[0]
+
+    def take(self, index):
+        src_lengths = self.src_lengths[index]
+        s = int(src_lengths.max())
+        src = self.src[index, :s]
+        tgt_in = tgt_lengths = None
+        if self.tgt_in is not None:
+            tgt_lengths = self.tgt_lengths[index]
+            t = int(tgt_lengths.max())
+            tgt_in, target = self.tgt_in[index, :t], self.target[index, :t]
+        elif self.target.dim() >= 2:
+            target = self.target[index, :s]
+        else:
+            target = self.target[index]
+        return Batch(src, src_lengths, target, tgt_in, tgt_lengths)
+
+    def sample(self, batch_size, generator):
+        return self.take(torch.randint(len(self), (batch_size,), generator=generator))
+
+
+# -------------------- training
+def lr_at(step, training, total_steps):
+    factor = 1.0
+    if training["warmup_steps"] and step < training["warmup_steps"]:
+        factor = (step + 1) / training["warmup_steps"]
+    elif training["schedule"] == "cosine":
+        span = max(1, total_steps - training["warmup_steps"])
+        progress = min(1.0, (step - training["warmup_steps"]) / span)
+        factor = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return training["lr"] * factor
+
+
+def teacher_forcing_at(step, training, total_steps):
+    if training["teacher_forcing_end"] is None:
+        return training["teacher_forcing"]
+    progress = min(1.0, step / max(1, total_steps))
+    return training["teacher_forcing"] + (training["teacher_forcing_end"] - training["teacher_forcing"]) * progress
+
+
+def make_optimizer(parameters, training):
+    if training["optimizer"] == "sgd":
+        return torch.optim.SGD(parameters, lr=training["lr"], momentum=training["momentum"],
+                               weight_decay=training["weight_decay"])
+    cls = torch.optim.AdamW if training["optimizer"] == "adamw" else torch.optim.Adam
+    return cls(parameters, lr=training["lr"], weight_decay=training["weight_decay"])
+
+
+@torch.no_grad()
+def validation_loss(model, pool, kind, batch_size, batches, device):
+    model.eval()
+    total, count = 0.0, 0
+    n = min(len(pool), batches * batch_size)
+    for begin in range(0, n, batch_size):
+        batch = pool.take(torch.arange(begin, min(begin + batch_size, n))).to(device)
+        total += float(compute_loss(kind, model(batch), batch)) * batch.size
+        count += batch.size
+    return total / max(count, 1)
+
+
+def main():
+    training = SETTINGS["training"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=training["steps"])
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--log-every", type=int, default=max(1, training["eval_every"] // 4))
+    parser.add_argument("--weights", help="start from these weights (a run's weights.safetensors)")
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    seed, kind = training["seed"], SETTINGS["kind"]
+    train, val = Pool(DATA["train"]), Pool(DATA["val"])
+
+    torch.manual_seed(seed)  # initial weights, as SeqLab draws them
+    model = build_model(types.SimpleNamespace(**SETTINGS["model"]), TaskInfo(**SETTINGS["info"])).to(device)
+    if args.weights:
+        from safetensors.torch import load_file
+        model.load_state_dict(load_file(args.weights))
+    torch.manual_seed(seed + 2)  # dropout's random draws
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = make_optimizer(parameters, training)
+    batches = torch.Generator().manual_seed(seed)
+    sampling = torch.Generator().manual_seed(seed + 1)  # scheduled sampling (teacher forcing)
+    print(f"{SETTINGS['name']}: {sum(p.numel() for p in parameters):,} parameters, {args.steps} steps on {device}")
+    for step in range(args.steps):
+        batch = train.sample(training["batch_size"], batches).to(device)
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, training, args.steps)
+        model.train()
+        output = model(batch, teacher_forcing_at(step, training, args.steps), sampling)
+        loss = compute_loss(kind, output, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if training["clip_norm"] > 0:
+            torch.nn.utils.clip_grad_norm_(parameters, training["clip_norm"], foreach=True)
+        optimizer.step()
+        done = step + 1
+        if done % args.log_every == 0 or done == args.steps:
+            print(f"step {done} loss {loss.item()!r}")
+        if done % training["eval_every"] == 0 or done == args.steps:
+            loss_value = validation_loss(model, val, kind, training["batch_size"], training["eval_batches"], device)
+            print(f"step {done} val_loss {loss_value:.6f}")
+
+
+if __name__ == "__main__":
+    main()
+'''

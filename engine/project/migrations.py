@@ -1,0 +1,52 @@
+"""Format versions and the steps that bring older files forward.
+
+A file of format (M, m) older than FORMAT_VERSION is migrated one step at a
+time: STEPS[(M, m)] turns its entries into those of the next version and says
+which version that is. Each released version keeps a sample file under
+tests/data/projects/, and the tests open every one of them.
+
+Format 1.0 is the first release, so there are no steps yet. To change the
+format: bump FORMAT_VERSION (minor when older readers may keep what they do
+not know, major when they cannot), add the step from the previous version
+here, and add a sample file of the new version to the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from engine.errors import ProjectError
+
+FORMAT_NAME = "seqlab-project"
+FORMAT_VERSION = (1, 0)
+FIRST_VERSION = (1, 0)
+
+Version = tuple[int, int]
+Step = Callable[[dict[str, bytes]], tuple[dict[str, bytes], Version]]
+STEPS: dict[Version, Step] = {}
+
+
+def parse_version(text, source: str) -> Version:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{1,4}\.\d{1,4}", text):
+        raise ProjectError(f"{source}: manifest.json: format_version {text!r} is not MAJOR.MINOR")
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+def version_text(version: Version) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+def migrate(entries: dict[str, bytes], version: Version, source: str) -> dict[str, bytes]:
+    """Entries of an older version brought to FORMAT_VERSION, one step per version."""
+    while version < FORMAT_VERSION:
+        step = STEPS.get(version)
+        if step is None:
+            raise ProjectError(f"{source}: format {version_text(version)} is not one SeqLab ever wrote "
+                               f"(the first is {version_text(FIRST_VERSION)})")
+        entries, after = step(dict(entries))
+        if after <= version:
+            raise AssertionError(f"the migration from {version_text(version)} does not move forward")
+        version = after
+    return entries
