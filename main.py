@@ -1,5 +1,6 @@
 """SeqLab: `python main.py` runs the default experiment; `python main.py COMMAND`
-runs a headless command (train, presets, describe, spec, probes; --help lists them)."""
+runs a headless command (train, presets, describe, spec, probes, info, recover,
+export; --help lists them)."""
 
 from __future__ import annotations
 
