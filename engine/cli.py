@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--preset", help=f"a preset name (`presets` lists them; default: {DEFAULT_PRESET})")
         p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                        help="change one spec field, e.g. --set model.cell=gru (repeatable)")
-        p.add_argument("--steps", type=int, help="training steps (training.steps)")
+        p.add_argument("--steps", type=int, help="training steps (training.steps); for a PROJECT.seqlab, how many more")
         p.add_argument("--device", help="auto, cpu, cuda or mps (training.device)")
         p.add_argument("--seed", type=int, help="random seed (training.seed)")
 

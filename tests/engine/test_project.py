@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from engine.errors import ProjectError
-from engine.project import Project, open_project, save_project
+from engine.project import open_project, save_project
 from engine.project import migrations
 from engine.project.session import continue_run, prepare_run
 from engine.training import Trainer

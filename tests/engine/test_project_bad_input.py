@@ -6,7 +6,6 @@ import io
 import json
 import os
 import pickle
-import signal
 import struct
 import subprocess
 import sys
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.cli import main
 from engine.errors import ProjectError
 from engine.project import Limits, open_project, save_project
 from tests.engine.project_helpers import edit_json, read_entries, trained_project, write_entries

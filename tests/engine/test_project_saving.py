@@ -1,7 +1,6 @@
 """Saving never loses the previous file; autosave and recovery; the project
 commands on the command line; exports."""
 
-import json
 import os
 import signal
 import subprocess
@@ -12,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import atomic_file
 from engine.cli import main
 from engine.errors import ProjectError
 from engine.export import standalone_script
@@ -20,7 +18,7 @@ from engine.project import open_project, save_project
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
 from engine.training import Trainer
 from tests.engine.helpers import small_spec
-from tests.engine.project_helpers import read_entries, trained_project
+from tests.engine.project_helpers import trained_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
