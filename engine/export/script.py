@@ -70,6 +70,7 @@ def standalone_script(run) -> str:
         imports += [line for line in module_imports if line not in imports]
         bodies.append(body)
     bodies.append(f"# {'-' * 20} from SeqLab's engine/models/__init__.py\n" + inspect.getsource(build_model))
+    bodies.append(f"# {'-' * 20} from SeqLab's engine/tasks/base.py\n" + inspect.getsource(Pool))
     settings = {
         "name": spec.name, "kind": trainer.kind, "model": spec.model.__dict__,
         "training": spec.training.__dict__, "info": trainer.task.info.__dict__,
@@ -108,35 +109,6 @@ def decode_tensor(item):
     return torch.frombuffer(bytearray(raw), dtype=getattr(torch, item["dtype"])).reshape(item["shape"])
 
 
-class Pool:
-    """Fixed examples; a batch is drawn by index and trimmed to its longest member."""
-
-    def __init__(self, encoded):
-        for name, item in encoded.items():
-            setattr(self, name, None if item is None else decode_tensor(item))
-
-    def __len__(self):
-        return self.src.shape[0]
-
-    def take(self, index):
-        src_lengths = self.src_lengths[index]
-        s = int(src_lengths.max())
-        src = self.src[index, :s]
-        tgt_in = tgt_lengths = None
-        if self.tgt_in is not None:
-            tgt_lengths = self.tgt_lengths[index]
-            t = int(tgt_lengths.max())
-            tgt_in, target = self.tgt_in[index, :t], self.target[index, :t]
-        elif self.target.dim() >= 2:
-            target = self.target[index, :s]
-        else:
-            target = self.target[index]
-        return Batch(src, src_lengths, target, tgt_in, tgt_lengths)
-
-    def sample(self, batch_size, generator):
-        return self.take(torch.randint(len(self), (batch_size,), generator=generator))
-
-
 # -------------------- training
 def lr_at(step, training, total_steps):
     factor = 1.0
@@ -168,9 +140,8 @@ def make_optimizer(parameters, training):
 def validation_loss(model, pool, kind, batch_size, batches, device):
     model.eval()
     total, count = 0.0, 0
-    n = min(len(pool), batches * batch_size)
-    for begin in range(0, n, batch_size):
-        batch = pool.take(torch.arange(begin, min(begin + batch_size, n))).to(device)
+    for batch in pool.batches(batch_size, batches * batch_size):
+        batch = batch.to(device)
         total += float(compute_loss(kind, model(batch), batch)) * batch.size
         count += batch.size
     return total / max(count, 1)
@@ -186,7 +157,8 @@ def main():
     args = parser.parse_args()
     device = torch.device(args.device)
     seed, kind = training["seed"], SETTINGS["kind"]
-    train, val = Pool(DATA["train"]), Pool(DATA["val"])
+    train, val = (Pool(**{name: None if item is None else decode_tensor(item) for name, item in DATA[part].items()})
+                  for part in ("train", "val"))
 
     torch.manual_seed(seed)  # initial weights, as SeqLab draws them
     model = build_model(types.SimpleNamespace(**SETTINGS["model"]), TaskInfo(**SETTINGS["info"])).to(device)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine.atomic_file import atomic_writer
 from engine.errors import ProjectError
+from engine.user_files import read_user_file
 
 # Plain relative names only: no absolute paths, backslashes, drive letters or "..".
 _NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
@@ -53,20 +54,7 @@ def write_archive(path: Path, entries: dict[str, bytes | memoryview], compressed
 
 def read_archive(path: Path, limits: Limits = Limits()) -> dict[str, bytes]:
     """Every entry of the zip at `path`, checked against `limits`."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ProjectError(f"{path}: is a folder, not a SeqLab project")
-        if size > limits.max_file_bytes:
-            raise ProjectError(f"{path}: is {size / 2**30:.1f} GB, more than a project may be "
-                               f"({limits.max_file_bytes / 2**30:.0f} GB)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ProjectError(f"{path}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    path, raw = read_user_file(str(path), "a SeqLab project", limits.max_file_bytes, ProjectError, binary=True)
     if not raw:
         raise ProjectError(f"{path}: is empty, not a SeqLab project")
     try:
