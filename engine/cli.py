@@ -294,7 +294,7 @@ def cmd_probes(args) -> int:
     path = Path(args.run) / "probes.safetensors" if Path(args.run).is_dir() else Path(args.run)
     path, raw = read_user_file(str(path), "a probe file", MAX_PROBE_BYTES, binary=True)
     snapshots = decode_probes(raw, str(path))
-    history = ProbeHistory(recent=len(snapshots) + 1)
+    history = ProbeHistory(recent=len(snapshots) + 1, budget_bytes=MAX_PROBE_BYTES * 4)  # keep them all
     for snapshot in snapshots:
         history.add(snapshot)
     chosen = history.at(args.step) if args.step is not None else history.latest()

@@ -115,5 +115,11 @@ class ProbeSnapshot:
             out["group_grad_norm"] = self.group_grad_norms
         return out
 
+    def nbytes(self) -> int:
+        nested = (array for attribute in self.NESTED.values() for inner in getattr(self, attribute).values()
+                  for array in inner.values())
+        small = [self.weight_norms] + ([] if self.group_grad_norms is None else [self.group_grad_norms])
+        return sum(array.nbytes for array in [*nested, *self.attention.values(), *small])
+
 
 Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | RunWarning | RunFinished | RunFailed | ProbeSnapshot

@@ -123,9 +123,12 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
 
 
 def _example_states(traces, example: int, length: int) -> dict[str, np.ndarray]:
-    """Hidden state, LSTM cell state and gates of one sequence: name -> (T, H)."""
+    """Hidden state, LSTM cell state and gates of one sequence: name -> (T, H).
+
+    float16: they are there to be looked at, and 3 significant digits halve
+    what the kept snapshots weigh (of a big LSTM's snapshot, 99% is these)."""
     def stack(values):
-        return _np(torch.stack([v[example] for v in values])[:length])
+        return _np(torch.stack([v[example] for v in values])[:length]).astype(np.float16)
 
     out = {"hidden": stack([h for t in traces for h in t.hidden])}
     if traces[0].cell:

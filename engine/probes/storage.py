@@ -16,16 +16,20 @@ import numpy as np
 from engine.errors import SeqLabError
 from engine.events import ProbeSnapshot
 from engine.history import ProbeHistory
+from engine.tensor_file import TensorFileError, TensorsEntry, read_tensors
 
 FORMAT = "seqlab-probes"
 VERSION = "1"
 
 
 def encode_probes(snapshots: list[ProbeSnapshot], numbers: list[int] | None = None,
-                  arrivals: int | None = None) -> bytes:
-    """`numbers` and `arrivals` (a ProbeHistory's thinning state) are kept when given."""
-    from safetensors.numpy import save
+                  arrivals: int | None = None, recent: int | None = None) -> bytes:
+    """`numbers`, `arrivals` and `recent` (a ProbeHistory's thinning state) are kept when given."""
+    return probes_entry(snapshots, numbers, arrivals, recent).to_bytes()
 
+
+def probes_entry(snapshots: list[ProbeSnapshot], numbers: list[int] | None = None,
+                 arrivals: int | None = None, recent: int | None = None) -> TensorsEntry:
     if not snapshots:
         raise ValueError("no snapshots to save")
     # Always a group_grad_norm column (NaN rows where a snapshot has none), so
@@ -39,7 +43,7 @@ def encode_probes(snapshots: list[ProbeSnapshot], numbers: list[int] | None = No
         arrays = snapshot.arrays()
         arrays.setdefault("group_grad_norm", np.full(groups, np.nan, dtype=np.float32))
         for name in columns:
-            columns[name].append(np.asarray(arrays[name], dtype=np.float32))
+            columns[name].append(np.asarray(arrays[name]))  # float32, or float16 for states
     tensors = {name: np.stack(values) for name, values in columns.items()}
     tensors["step"] = np.array([s.step for s in snapshots], dtype=np.int64)
     tensors["lr"] = np.array([s.lr for s in snapshots], dtype=np.float64)
@@ -54,33 +58,43 @@ def encode_probes(snapshots: list[ProbeSnapshot], numbers: list[int] | None = No
                 "tokens": json.dumps(first.tokens), "group_names": json.dumps(first.group_names)}
     if arrivals is not None:
         metadata["arrivals"] = str(arrivals)
-    return save(tensors, metadata=metadata)
+    if recent is not None:
+        metadata["recent"] = str(recent)
+    return TensorsEntry(tensors, metadata)
 
 
-def encode_probe_history(history: ProbeHistory) -> bytes:
-    return encode_probes(history.snapshots(), history.arrival_numbers, history.arrivals)
+def probe_history_entry(history: ProbeHistory) -> TensorsEntry:
+    return probes_entry(history.snapshots(), history.arrival_numbers, history.arrivals, history.recent)
 
 
 def decode_probe_history(data: bytes, source: str = "probes") -> ProbeHistory:
-    snapshots = decode_probes(data, source)
-    try:
-        from safetensors.numpy import load
+    return probe_history_from_arrays(*_read(data, source), source)
 
-        numbers = load(data)["arrival"].tolist()
-        arrivals = int(_metadata(data)["arrivals"])
-        return ProbeHistory.restored(snapshots, numbers, arrivals)
+
+def probe_history_from_arrays(tensors: dict[str, np.ndarray], metadata: dict[str, str],
+                              source: str = "probes") -> ProbeHistory:
+    snapshots = _checked_snapshots(tensors, metadata, source)
+    try:
+        numbers = tensors["arrival"].tolist()
+        arrivals = int(metadata["arrivals"])
+        recent = int(metadata.get("recent", ProbeHistory.RECENT))
+        return ProbeHistory.restored(snapshots, numbers, arrivals, recent)
     except (KeyError, ValueError) as exc:
         raise SeqLabError(f"{source}: the probe history's thinning state is missing or wrong ({exc})") from None
 
 
 def decode_probes(data: bytes, source: str = "probes") -> list[ProbeSnapshot]:
-    from safetensors.numpy import load
+    return _checked_snapshots(*_read(data, source), source)
 
+
+def _read(data: bytes, source: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     try:
-        tensors = load(data)
-        metadata = _metadata(data)
-    except Exception as exc:
+        return read_tensors(data)
+    except TensorFileError as exc:
         raise SeqLabError(f"{source}: not a readable probe file ({exc})") from None
+
+
+def _checked_snapshots(tensors: dict[str, np.ndarray], metadata: dict[str, str], source: str) -> list[ProbeSnapshot]:
     if metadata.get("format") != FORMAT:
         raise SeqLabError(f"{source}: not a SeqLab probe file")
     try:
@@ -94,17 +108,24 @@ def _snapshots(tensors: dict[str, np.ndarray], metadata: dict) -> list[ProbeSnap
     rows = len(tensors["step"])
     if any(array.ndim == 0 or len(array) != rows for array in tensors.values()):
         raise ValueError("arrays disagree on the number of snapshots")
+    # Where each array goes in a snapshot, worked out once for all rows.
+    places = []
+    for name, array in tensors.items():
+        kind, _, rest = name.partition("/")
+        if kind in ProbeSnapshot.NESTED:
+            outer, _, inner = rest.partition("/")
+            places.append((ProbeSnapshot.NESTED[kind], outer, inner, array))
+        elif kind == "attention":
+            places.append(("attention", rest, None, array))
     snapshots = []
     for row, step in enumerate(tensors["step"].tolist()):
         nested = {attribute: {} for attribute in ProbeSnapshot.NESTED.values()}
         attention = {}
-        for name, array in tensors.items():
-            kind, _, rest = name.partition("/")
-            if kind in ProbeSnapshot.NESTED:
-                outer, _, inner = rest.partition("/")
-                nested[ProbeSnapshot.NESTED[kind]].setdefault(outer, {})[inner] = array[row]
-            elif kind == "attention":
-                attention[rest] = array[row]
+        for attribute, outer, inner, array in places:
+            if inner is None:
+                attention[outer] = array[row]
+            else:
+                nested[attribute].setdefault(outer, {})[inner] = array[row]
         grad_norms = tensors["group_grad_norm"][row]
         total = float(tensors["grad_norm_total"][row])
         snapshots.append(ProbeSnapshot(
@@ -115,8 +136,3 @@ def _snapshots(tensors: dict[str, np.ndarray], metadata: dict) -> list[ProbeSnap
             tokens_per_second=float(tensors["tokens_per_second"][row]),
             seconds=float(tensors["seconds"][row]), **nested))
     return snapshots
-
-
-def _metadata(data: bytes) -> dict:
-    header_size = int.from_bytes(data[:8], "little")
-    return json.loads(data[8:8 + header_size]).get("__metadata__", {})

@@ -285,6 +285,54 @@ def test_probe_history_keeps_recent_snapshots_and_thins_old_ones_logarithmically
     assert history.latest().step == 4999
 
 
+def test_probe_history_stays_within_its_byte_budget_and_resumes_exactly():
+    template = Trainer(small_spec(task__name="hello")).probe()
+    size = sum(a.nbytes for a in template.arrays().values())
+    budget = 40 * size
+
+    def snapshot(step):
+        return ProbeSnapshot(**{**template.__dict__, "step": step})
+
+    history = ProbeHistory(recent=64, budget_bytes=budget)
+    for step in range(3000):
+        history.add(snapshot(step))
+        assert history.nbytes <= budget
+        if step == 1499:
+            saved = ProbeHistory.restored(history.snapshots(), history.arrival_numbers, history.arrivals,
+                                          history.recent)
+    assert history.recent < 64 and len(history) <= 40
+    steps = history.steps
+    assert steps[0] == 0 and steps[-history.recent:] == list(range(3000 - history.recent, 3000))
+    gaps = np.diff(steps)
+    assert all(gaps[i] >= gaps[i + 1] for i in range(len(gaps) - 1))  # the thinning rule still holds
+    saved.budget_bytes = budget
+    for step in range(1500, 3000):
+        saved.add(snapshot(step))
+    assert saved.steps == steps and saved.recent == history.recent  # resumed == uninterrupted
+
+
+def test_scalar_columns_round_trip_and_refuse_what_they_did_not_write():
+    from engine.tensor_file import read_tensors
+
+    history = ScalarHistory()
+    history.add(Scalars(np.arange(3), np.array([0.5, 1.0, 1.5]), {"train_loss": np.array([3, 2, np.nan], np.float32)}))
+    history.add(Scalars(np.arange(3, 5), np.array([2.0, 2.5]), {"lr": np.array([1e-3, 1e-3], np.float32)}))
+    data = history.safetensors_entry().to_bytes()
+    arrays, metadata = read_tensors(data)
+    again = ScalarHistory.from_arrays(arrays, metadata, "s")
+    assert again.names == history.names and again.csv_text() == history.csv_text()
+    again.add(Scalars(np.array([5]), np.array([3.0]), {"train_loss": np.array([1.0], np.float32)}))  # still grows
+    assert again.column("step").tolist() == [0, 1, 2, 3, 4, 5]
+    bad = [({**arrays, "lr": arrays["lr"].astype(np.float64)}, metadata, "column 'lr' must be 5 values of float32"),
+           ({**arrays, "lr": arrays["lr"][:2]}, metadata, "column 'lr' must be 5 values"),
+           ({**arrays, "step": -arrays["step"]}, metadata, "steps cannot be negative"),
+           (arrays, {**metadata, "columns": "step,wall_time"}, "is not a scalar history"),
+           (arrays, {}, "is not a scalar history")]
+    for columns, meta, message in bad:
+        with pytest.raises(ValueError, match=f"^s: {message}"):
+            ScalarHistory.from_arrays(columns, meta, "s")
+
+
 def test_a_million_steps_of_scalars_fit_comfortably():
     history = ScalarHistory()
     block = 10_000
