@@ -6,9 +6,9 @@ The project holds one run of a ~10-million-parameter LSTM with its Adam state
 of scalar history, 200 evaluations and the probe snapshots a run that long
 keeps. Each round times, side by side:
 
-  save    save_project (zip, SHA-256 of every entry, fsync, atomic rename)
+  save    save_project (zip, XXH3-128 of every entry, fsync, atomic rename)
   floor   safetensors.torch.save_file of the same tensors, then fsync
-  open    open_project (every check: listing, checksums, JSON, CSV, tensors)
+  open    open_project (every check: listing, checksums, JSON, tensors, history)
   floor   safetensors.torch.load_file of those tensors, each touched (cloned)
           so the data is really read, as a model load would
 

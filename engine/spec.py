@@ -9,6 +9,7 @@ that need to know the task (its kind, its sequence lengths) live in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import types
@@ -252,12 +253,17 @@ def _coerce(value, hint):
     return False, value
 
 
+@functools.cache
+def _type_hints(cls) -> dict:
+    return typing.get_type_hints(cls)  # evaluates every annotation's text: slow enough to cache
+
+
 def _build(cls, data, prefix: str, problems: list):
     where = prefix.rstrip(".") or "the spec"
     if not isinstance(data, dict):
         problems.append((prefix.rstrip("."), f"{where} must be an object, not {type(data).__name__}"))
         return cls()
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     for name in data:
         if name not in known:

@@ -3,9 +3,33 @@ CSV files and spec files. Every error names the file and the problem."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 from engine.errors import SeqLabError
+
+
+def open_user_file(path_text: str, what: str, max_bytes: int,
+                   error: type[SeqLabError] = SeqLabError) -> BinaryIO:
+    """A user's file opened for binary reading; `what` reads like "a CSV file"."""
+    path = Path(path_text).expanduser()
+    try:
+        if path.is_dir():
+            raise error(f"{path}: is a folder, not {what}")
+        file = open(path, "rb")
+        size = os.fstat(file.fileno()).st_size
+        if size > max_bytes:
+            file.close()
+            raise error(f"{path}: is {size / 2**20:.0f} MB; {what} can be at most "
+                        f"{max_bytes // 2**20} MB")
+        return file
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except PermissionError:
+        raise error(f"{path}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def read_user_file(path_text: str, what: str, max_bytes: int,
@@ -13,20 +37,11 @@ def read_user_file(path_text: str, what: str, max_bytes: int,
     """(path, bytes) of a user's file; `what` reads like "a CSV file". Text files
     (binary=False) that contain NUL bytes are refused."""
     path = Path(path_text).expanduser()
-    try:
-        if path.is_dir():
-            raise error(f"{path}: is a folder, not {what}")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(f"{path}: is {size / 2**20:.0f} MB; {what} can be at most "
-                        f"{max_bytes // 2**20} MB")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except PermissionError:
-        raise error(f"{path}: cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with open_user_file(path_text, what, max_bytes, error) as file:
+        try:
+            raw = file.read()
+        except OSError as exc:
+            raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not binary and b"\x00" in raw[:65536]:
         raise error(f"{path}: looks binary (it contains NUL bytes), not like {what}")
     return path, raw

@@ -8,8 +8,10 @@ file and the entry. Nothing in an archive is ever executed or unpickled.
 
 from __future__ import annotations
 
-import io
+import mmap
+import os
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from engine.atomic_file import atomic_writer
 from engine.errors import ProjectError
-from engine.user_files import read_user_file
+from engine.tensor_file import TensorsEntry
+from engine.user_files import open_user_file
 
 # Plain relative names only: no absolute paths, backslashes, drive letters or "..".
 _NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
@@ -38,35 +41,103 @@ def valid_entry_name(name: str) -> bool:
     return bool(_NAME.match(name)) and ".." not in name.split("/") and len(name) <= 255
 
 
-def write_archive(path: Path, entries: dict[str, bytes | memoryview], compressed: set[str]) -> None:
+def write_archive(path: Path, entries: dict[str, bytes | TensorsEntry], compressed: set[str]) -> None:
     """Write `entries` in order; names in `compressed` are deflated (fast level),
-    the rest (tensors, which barely compress) stored as they are."""
+    the rest (tensors, which barely compress) stored as they are. A
+    TensorsEntry is streamed from its tensors' memory."""
     with atomic_writer(path) as f:
         with zipfile.ZipFile(f, "w", allowZip64=True) as archive:
             for name, data in entries.items():
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = 0o644 << 16
-                if name in compressed:
+                if isinstance(data, TensorsEntry):
+                    info.compress_type = zipfile.ZIP_STORED
+                    info.file_size = data.size
+                    with archive.open(info, "w", force_zip64=data.size >= zipfile.ZIP64_LIMIT) as out:
+                        for chunk in data.chunks():
+                            out.write(chunk)
+                elif name in compressed:
                     archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
                 else:
                     archive.writestr(info, data, compress_type=zipfile.ZIP_STORED)
 
 
-def read_archive(path: Path, limits: Limits = Limits()) -> dict[str, bytes]:
-    """Every entry of the zip at `path`, checked against `limits`."""
-    path, raw = read_user_file(str(path), "a SeqLab project", limits.max_file_bytes, ProjectError, binary=True)
-    if not raw:
-        raise ProjectError(f"{path}: is empty, not a SeqLab project")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise ProjectError(f"{path}: is not a SeqLab project (not a readable zip archive: {exc})") from None
-    _check_listing(path, infos, limits)
-    entries = {}
-    for info in infos:
-        entries[info.filename] = _read_entry(path, archive, info)
-    return entries
+class ArchiveReader:
+    """The entries of the zip at `path`, read on request and checked against
+    `limits`. Stored entries are seen in place (`view`, a read-only memory
+    map), so tensors are copied once, straight into their own memory, as the
+    safetensors package reads. As with it, another program truncating the file
+    during the open would crash the process (SIGBUS); SeqLab's own saves
+    replace a file by renaming, which leaves an open mapping intact. Use as a
+    context manager."""
+
+    def __init__(self, path: Path, limits: Limits = Limits()):
+        self.path = Path(path).expanduser()
+        self._file = open_user_file(str(self.path), "a SeqLab project", limits.max_file_bytes, ProjectError)
+        try:
+            if os.fstat(self._file.fileno()).st_size == 0:
+                raise ProjectError(f"{self.path}: is empty, not a SeqLab project")
+            try:
+                self._zip = zipfile.ZipFile(self._file)
+                infos = self._zip.infolist()
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+                raise ProjectError(f"{self.path}: is not a SeqLab project (not a readable zip archive: "
+                                   f"{exc})") from None
+            _check_listing(self.path, infos, limits)
+            self.infos = {info.filename: info for info in infos}
+            self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+        except BaseException:
+            self._file.close()
+            raise
+
+    def __enter__(self) -> "ArchiveReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._map.close()
+        except BufferError:  # a view is still held (by a traceback, say): the collector closes it
+            pass
+        self._file.close()
+
+    def names(self) -> list[str]:
+        return list(self.infos)
+
+    def size(self, name: str) -> int:
+        return self.infos[name].file_size
+
+    def read(self, name: str) -> bytes:
+        """The whole entry, CRC checked."""
+        return _read_entry(self.path, self._zip, self.infos[name])
+
+    def view(self, name: str) -> memoryview | None:
+        """A stored entry's bytes, mapped from the file (no copy), or None for a
+        compressed entry. Copy out what is kept: the mapping closes with the reader."""
+        info = self.infos[name]
+        if info.compress_type != zipfile.ZIP_STORED:
+            return None
+        start = info.header_offset
+        header = self._map[start:start + _LOCAL_HEADER.size]
+        if len(header) != _LOCAL_HEADER.size:
+            raise self.damaged(name, "its header is cut short")
+        fields = _LOCAL_HEADER.unpack(header)
+        if fields[0] != b"PK\x03\x04" or fields[4] != zipfile.ZIP_STORED:
+            raise self.damaged(name, "its local header does not match the directory")
+        start += _LOCAL_HEADER.size
+        if self._map[start:start + fields[10]].decode("utf-8", "replace") != info.orig_filename:
+            raise self.damaged(name, "its local header names another entry")
+        start += fields[10] + fields[11]
+        data = memoryview(self._map)[start:start + info.file_size]
+        if len(data) != info.file_size:
+            raise self.damaged(name, f"the file ends {info.file_size - len(data):,} bytes before it does")
+        return data
+
+    def damaged(self, name: str, why: str) -> ProjectError:
+        return ProjectError(f"{self.path}: entry {name!r} is damaged ({why})")
+
+
+# signature, version, flags, method, time, date, crc, sizes, name and extra lengths
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
 def _check_listing(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:

@@ -5,10 +5,13 @@ time: STEPS[(M, m)] turns its entries into those of the next version and says
 which version that is. Each released version keeps a sample file under
 tests/data/projects/, and the tests open every one of them.
 
-Format 1.0 is the first release, so there are no steps yet. To change the
-format: bump FORMAT_VERSION (minor when older readers may keep what they do
-not know, major when they cannot), add the step from the previous version
-here, and add a sample file of the new version to the tests.
+To change the format: bump FORMAT_VERSION (minor when older readers may keep
+what they do not know, major when they cannot), add the step from the
+previous version here, and add a sample file of the new version to the tests.
+
+1.0 -> 2.0: checksums became XXH3-128 (the container's business: files.py
+checks 1.x files against their SHA-256 before this step runs) and each run's
+scalars.csv became scalars.safetensors.
 """
 
 from __future__ import annotations
@@ -19,12 +22,28 @@ from typing import Callable
 from engine.errors import ProjectError
 
 FORMAT_NAME = "seqlab-project"
-FORMAT_VERSION = (1, 0)
+FORMAT_VERSION = (2, 0)
 FIRST_VERSION = (1, 0)
 
 Version = tuple[int, int]
+# A step raises ValueError naming the entry it cannot convert.
 Step = Callable[[dict[str, bytes]], tuple[dict[str, bytes], Version]]
-STEPS: dict[Version, Step] = {}
+
+
+def _scalars_to_safetensors(entries: dict[str, bytes]) -> tuple[dict[str, bytes], Version]:
+    from engine.history import ScalarHistory
+
+    for name in [n for n in entries if re.fullmatch(r"runs/[^/]+/scalars\.csv", n)]:
+        try:
+            text = entries.pop(name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{name}: is not UTF-8 text") from None
+        history = ScalarHistory.from_csv(text, name)
+        entries[name[:-len(".csv")] + ".safetensors"] = history.safetensors_entry().to_bytes()
+    return entries, (2, 0)
+
+
+STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors}
 
 
 def parse_version(text, source: str) -> Version:
@@ -45,7 +64,10 @@ def migrate(entries: dict[str, bytes], version: Version, source: str) -> dict[st
         if step is None:
             raise ProjectError(f"{source}: format {version_text(version)} is not one SeqLab ever wrote "
                                f"(the first is {version_text(FIRST_VERSION)})")
-        entries, after = step(dict(entries))
+        try:
+            entries, after = step(dict(entries))
+        except ValueError as exc:  # a step's complaint about what it was given
+            raise ProjectError(f"{source}: {exc}") from None
         if after <= version:
             raise AssertionError(f"the migration from {version_text(version)} does not move forward")
         version = after

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from engine.project import Project
+from engine.project.entries import checksum
 from engine.project.session import continue_run, prepare_run
 from tests.engine.helpers import small_spec
 
@@ -32,8 +33,8 @@ def write_entries(path: Path, entries: dict[str, bytes], fix_manifest: bool = Tr
     entries = dict(entries)
     if fix_manifest and "manifest.json" in entries:
         manifest = json.loads(entries["manifest.json"])
-        manifest["entries"] = {name: hashlib.sha256(data).hexdigest()
-                               for name, data in entries.items() if name != "manifest.json"}
+        digest = checksum if "checksum" in manifest else lambda data: hashlib.sha256(data).hexdigest()  # 1.x
+        manifest["entries"] = {name: digest(data) for name, data in entries.items() if name != "manifest.json"}
         entries["manifest.json"] = json.dumps(manifest).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:

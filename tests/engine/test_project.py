@@ -145,7 +145,7 @@ def test_the_sample_file_of_every_released_format_opens_and_trains_on():
 
 
 def test_an_older_format_migrates_forward_one_step_per_version(tmp_path, monkeypatch):
-    """Format 1.0 is the first release; this plants two older ones to check the chain."""
+    """Plants two versions before 1.0 to check the chain runs every step, in order."""
     calls = []
 
     def from_0_8(entries):  # say 0.8 called the notes field "comment"
@@ -156,14 +156,19 @@ def test_an_older_format_migrates_forward_one_step_per_version(tmp_path, monkeyp
         calls.append("0.9")
         return entries, (1, 0)
 
-    monkeypatch.setattr(migrations, "STEPS", {(0, 8): from_0_8, (0, 9): from_0_9})
-    save_project(trained_project(), tmp_path / "new.seqlab")
-    entries = edit_json(read_entries(tmp_path / "new.seqlab"), "project.json",
-                        lambda d: d.update(comment=d.pop("notes")))
+    real_from_1_0 = migrations.STEPS[(1, 0)]
+
+    def from_1_0(entries):
+        calls.append("1.0")
+        return real_from_1_0(entries)
+
+    monkeypatch.setattr(migrations, "STEPS", {(0, 8): from_0_8, (0, 9): from_0_9, (1, 0): from_1_0})
+    entries = edit_json(read_entries(SAMPLES / "format-1.0.seqlab"), "project.json",
+                        lambda d: d.update(comment="old notes"))
     entries = edit_json(entries, "manifest.json", lambda m: m.update(format_version="0.8"))
     write_entries(tmp_path / "old.seqlab", entries)
     project = open_project(tmp_path / "old.seqlab")
-    assert calls == ["0.8", "0.9"] and project.notes == "notes with ünïcode" and project.warnings == []
+    assert calls == ["0.8", "0.9", "1.0"] and project.notes == "old notes" and project.warnings == []
 
     entries = edit_json(entries, "manifest.json", lambda m: m.update(format_version="0.5"))
     write_entries(tmp_path / "older.seqlab", entries)
@@ -171,31 +176,57 @@ def test_an_older_format_migrates_forward_one_step_per_version(tmp_path, monkeyp
         open_project(tmp_path / "older.seqlab")
 
 
+def test_format_1_0_scalars_come_through_the_migration_exactly(tmp_path):
+    """1.0 kept the scalars as CSV, 2.0 as safetensors columns: every value survives."""
+    project = trained_project()
+    project.run().history.column("grad_norm")[1] = math.nan
+    history = project.run().history
+    entries = read_entries(_saved(project, tmp_path / "p.seqlab"))
+    entries.pop("runs/run-1/scalars.safetensors")
+    entries["runs/run-1/scalars.csv"] = history.csv_text().encode()
+    entries = edit_json(entries, "manifest.json", lambda m: (m.pop("checksum"), m.update(format_version="1.0")))
+    write_entries(tmp_path / "old.seqlab", entries)
+    again = open_project(tmp_path / "old.seqlab").run().history
+    assert again.names == history.names
+    for name in history.names:
+        assert np.array_equal(again.column(name), history.column(name), equal_nan=True), name
+
+    entries["runs/run-1/scalars.csv"] = b"step,wall_time\n1,2,3\n"
+    write_entries(tmp_path / "bad.seqlab", entries)
+    with pytest.raises(ProjectError, match=r"bad.seqlab: runs/run-1/scalars.csv: expected 1 rows of 2 numbers"):
+        open_project(tmp_path / "bad.seqlab")
+
+
+def _saved(project, path):
+    save_project(project, path)
+    return path
+
+
 def test_a_newer_minor_version_opens_with_a_warning_and_keeps_what_it_does_not_know(tmp_path):
     save_project(trained_project(), tmp_path / "p.seqlab")
     entries = read_entries(tmp_path / "p.seqlab")
-    entries = edit_json(entries, "manifest.json", lambda m: m.update(format_version="1.7", signed_by="x"))
+    entries = edit_json(entries, "manifest.json", lambda m: m.update(format_version="2.7", signed_by="x"))
     entries = edit_json(entries, "project.json", lambda d: (d.update(tags=["lesson"]), d["runs"][0].update(colour="red")))
     entries["runs/run-1/attributions.safetensors"] = b"future data"
     write_entries(tmp_path / "newer.seqlab", entries)
 
     project = open_project(tmp_path / "newer.seqlab")
-    assert len(project.warnings) == 1 and "format 1.7" in project.warnings[0] and "kept" in project.warnings[0]
+    assert len(project.warnings) == 1 and "format 2.7" in project.warnings[0] and "kept" in project.warnings[0]
     save_project(project, tmp_path / "back.seqlab")
     back = read_entries(tmp_path / "back.seqlab")
     assert back["runs/run-1/attributions.safetensors"] == b"future data"
     document = json.loads(back["project.json"])
     assert document["tags"] == ["lesson"] and document["runs"][0]["colour"] == "red"
-    assert json.loads(back["manifest.json"])["format_version"] == "1.7"
+    assert json.loads(back["manifest.json"])["format_version"] == "2.7"
 
 
 def test_a_newer_major_version_is_refused_naming_the_version_needed(tmp_path):
     save_project(trained_project(), tmp_path / "p.seqlab")
     entries = edit_json(read_entries(tmp_path / "p.seqlab"), "manifest.json",
-                        lambda m: m.update(format_version="2.1", entries="changed in 2.x"))
+                        lambda m: m.update(format_version="3.1", entries="changed in 3.x"))
     write_entries(tmp_path / "future.seqlab", entries, fix_manifest=False)
-    with pytest.raises(ProjectError, match=r"project format 2.1; opening it needs a SeqLab that reads "
-                                           r"format 2.x \(this one reads up to 1.0\)"):
+    with pytest.raises(ProjectError, match=r"project format 3.1; opening it needs a SeqLab that reads "
+                                           r"format 3.x \(this one reads up to 2.0\)"):
         open_project(tmp_path / "future.seqlab")
 
 

@@ -82,11 +82,11 @@ def test_a_zip_truncated_at_any_offset(good, tmp_path):
 def test_missing_and_extra_entries_and_checksums(good, tmp_path):
     entries = read_entries(good)
     path = tmp_path / "p.seqlab"
-    write_entries(path, {k: v for k, v in entries.items() if k != "runs/run-1/scalars.csv"}, fix_manifest=False)
-    refused(path, "entry 'runs/run-1/scalars.csv' is listed in the manifest but missing")
+    write_entries(path, {k: v for k, v in entries.items() if k != "runs/run-1/scalars.safetensors"}, fix_manifest=False)
+    refused(path, "entry 'runs/run-1/scalars.safetensors' is listed in the manifest but missing")
     write_entries(path, {**entries, "notes.txt": b"hi"}, fix_manifest=False)
     refused(path, "entry 'notes.txt' is not listed in the manifest")
-    write_entries(path, {**entries, "notes.txt": b"hi"})  # listed, but not part of a 1.0 project
+    write_entries(path, {**entries, "notes.txt": b"hi"})  # listed, but not part of a 2.0 project
     refused(path, "notes.txt: is not part of a project of this version")
     write_entries(path, {k: v for k, v in entries.items() if k != "runs/run-1/rng.json"})
     refused(path, "runs/run-1/rng.json: missing")
