@@ -102,16 +102,15 @@ class TensorsEntry:
 
 
 _NUMPY_TO_DTYPE = {np.dtype(numpy): name for name, (numpy, _) in DTYPES.items() if numpy is not None}
+_TORCH_TO_DTYPE = {torch_name: name for name, (_, torch_name) in DTYPES.items()}
 
 
 def _dtype_and_bytes(array) -> tuple[str, memoryview]:
     if isinstance(array, np.ndarray):
         dtype = _NUMPY_TO_DTYPE[array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype]
-        array = np.ascontiguousarray(array, dtype=DTYPES[dtype][0])
-        return dtype, memoryview(array.reshape(-1)).cast("B") if array.size else memoryview(b"")
-    torch_names = {torch_name: name for name, (_, torch_name) in DTYPES.items()}
-    dtype = torch_names[str(array.dtype).removeprefix("torch.")]
-    return dtype, _byte_view(array.detach().cpu().contiguous(), "torch") if array.numel() else memoryview(b"")
+        return dtype, _byte_view(np.ascontiguousarray(array, dtype=DTYPES[dtype][0]), "numpy")
+    dtype = _TORCH_TO_DTYPE[str(array.dtype).removeprefix("torch.")]
+    return dtype, _byte_view(array.detach().cpu().contiguous(), "torch")
 
 
 def parse_header(header_bytes: bytes, data_size: int) -> tuple[list[tuple[str, str, tuple, int]], dict[str, str]]:

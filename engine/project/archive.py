@@ -103,9 +103,6 @@ class ArchiveReader:
     def names(self) -> list[str]:
         return list(self.infos)
 
-    def size(self, name: str) -> int:
-        return self.infos[name].file_size
-
     def read(self, name: str) -> bytes:
         """The whole entry, CRC checked."""
         return _read_entry(self.path, self._zip, self.infos[name])

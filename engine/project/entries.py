@@ -28,6 +28,10 @@ def checksum(data: bytes | TensorsEntry) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
+def _not_tensors(source: str, name: str, exc: TensorFileError) -> ProjectError:
+    return ProjectError(f"{source}: {name}: is not a valid safetensors file ({exc})")
+
+
 class MemoryEntries:
     def __init__(self, source: str, entries: dict[str, bytes]):
         self.source = source
@@ -44,7 +48,7 @@ class MemoryEntries:
         try:
             return read_tensors(data, framework)
         except TensorFileError as exc:
-            raise ProjectError(f"{self.source}: {name}: is not a valid safetensors file ({exc})") from None
+            raise _not_tensors(self.source, name, exc) from None
 
 
 class ArchiveEntries:
@@ -71,7 +75,7 @@ class ArchiveEntries:
                 result = read_tensors(data, framework, hasher.update)
             except TensorFileError as exc:
                 self._verify(name, checksum(data))  # damage is the likelier story than a bad writer
-                raise ProjectError(f"{self.source}: {name}: is not a valid safetensors file ({exc})") from None
+                raise _not_tensors(self.source, name, exc) from None
             self._verify(name, hasher.hexdigest())
             return result
         finally:
