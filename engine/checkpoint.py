@@ -11,6 +11,7 @@ import time
 import torch
 
 from engine.errors import SeqLabError
+from engine.events import Checkpoint
 from engine.training import Trainer
 
 FORMAT = 1
@@ -99,3 +100,14 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     trainer.continue_clock(float(meta["elapsed"]))
     trainer.last_train_loss = math.nan if meta["last_train_loss"] is None else float(meta["last_train_loss"])
     trainer.last_evaluation = dict(meta["last_evaluation"])
+
+
+def checkpoint_event(trainer: Trainer) -> Checkpoint:
+    """capture() as an event: numpy copies, since training goes on changing its tensors in place."""
+    tensors, meta = capture(trainer)
+    return Checkpoint(trainer.step, {name: t.clone().numpy() for name, t in tensors.items()}, meta)
+
+
+def arrays_to_tensors(arrays: dict) -> dict[str, torch.Tensor]:
+    """A Checkpoint's arrays as the tensors restore() and a project's Run take."""
+    return {name: torch.from_numpy(array) for name, array in arrays.items()}

@@ -73,6 +73,17 @@ class RunFailed:
 
 
 @dataclass
+class Checkpoint:
+    """The run's complete state (engine.checkpoint.capture) as numpy arrays and
+    JSON: sent when asked for and before a run ends, so a window whose engine
+    lives in another process can save the run and start it again from here."""
+
+    step: int
+    tensors: dict[str, np.ndarray]
+    meta: dict
+
+
+@dataclass
 class ProbeSnapshot:
     """What the model looked like inside at one step, on the fixed probe batch.
 
@@ -122,4 +133,5 @@ class ProbeSnapshot:
         return sum(array.nbytes for array in [*nested, *self.attention.values(), *small])
 
 
-Event = RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | RunWarning | RunFinished | RunFailed | ProbeSnapshot
+Event = (RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | RunWarning | RunFinished | RunFailed
+         | ProbeSnapshot | Checkpoint)

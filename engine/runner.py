@@ -14,6 +14,7 @@ from typing import Callable
 
 from engine.errors import SeqLabError
 from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
+from engine.checkpoint import checkpoint_event
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -29,6 +30,7 @@ class RunControl:
         self._budget = 0  # steps allowed while paused
         self._changes: list[tuple[str, float]] = []
         self._probe_requested = False
+        self._checkpoint_requested = False
 
     def pause(self) -> None:
         with self._cond:
@@ -68,6 +70,20 @@ class RunControl:
             requested, self._probe_requested = self._probe_requested, False
             return requested
 
+    def request_checkpoint(self) -> None:
+        """Send the run's complete state at the next chance (also while paused)."""
+        with self._cond:
+            self._checkpoint_requested = True
+            self._cond.notify_all()
+
+    def take_checkpoint_request(self) -> bool:
+        with self._cond:
+            requested, self._checkpoint_requested = self._checkpoint_requested, False
+            return requested
+
+    def _asked(self) -> bool:
+        return self._stop or bool(self._changes) or self._probe_requested or self._checkpoint_requested
+
     @property
     def paused(self) -> bool:
         return self._paused
@@ -83,14 +99,12 @@ class RunControl:
 
     def blocked(self) -> bool:
         with self._cond:
-            return (self._paused and self._budget == 0 and not self._stop and not self._changes
-                    and not self._probe_requested)
+            return self._paused and self._budget == 0 and not self._asked()
 
     def wait(self, timeout: float | None = None) -> None:
         """Sleep while paused with no steps allowed, until something changes."""
         with self._cond:
-            self._cond.wait_for(lambda: not (self._paused and self._budget == 0)
-                                or self._stop or self._changes or self._probe_requested, timeout)
+            self._cond.wait_for(lambda: not (self._paused and self._budget == 0) or self._asked(), timeout)
 
     def take_step(self) -> bool:
         """Claim the right to run one step; False if the run must stop."""
@@ -128,9 +142,12 @@ class ProbeBudget:
 
 
 def run_training(trainer: Trainer, control: RunControl, emit: Emit,
-                 flush_interval: float = 1 / 30, clock: Callable[[], float] = time.monotonic) -> str:
+                 flush_interval: float = 1 / 30, clock: Callable[[], float] = time.monotonic,
+                 checkpoint_at_end: bool = False) -> str:
     """Train until the step budget is spent or a stop; returns the reason.
 
+    With `checkpoint_at_end` a Checkpoint event comes just before RunFinished
+    (hosts send it, so the window holds the trained state without asking).
     Exceptions end the run with a RunFailed event (never an exception to the caller).
     """
     reason = "completed"
@@ -146,6 +163,8 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         while trainer.step < trainer.total_steps:
             if control.take_probe_request():  # asked for: always answered
                 emit([*trainer.flush(), *budget.probe(trainer)])
+            if control.take_checkpoint_request():
+                emit([*trainer.flush(), checkpoint_event(trainer)])
             for name, value in control.take_changes():
                 try:
                     trainer.set(name, value)
@@ -183,6 +202,8 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         final = trainer.flush()
         if trainer.step and (not trainer.last_evaluation or reason == "stopped"):
             final.append(trainer.evaluate())
+        if checkpoint_at_end:
+            final.append(checkpoint_event(trainer))
         emit([*final, RunFinished(trainer.step, reason, trainer.summary())])
     except Exception as exc:  # reported to the user as an event, with the step it happened at
         message = str(exc) if isinstance(exc, SeqLabError) else \

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from engine.checkpoint import capture, restore
+from engine.checkpoint import arrays_to_tensors, capture, restore
 from engine.errors import ProjectError, SeqLabError
+from engine.events import Checkpoint, Evaluation, ProbeSnapshot, RunFinished, Scalars
 from engine.history import ProbeHistory, ScalarHistory
 from engine.project.migrations import FORMAT_VERSION
 from engine.spec import ExperimentSpec
@@ -44,6 +45,20 @@ class Run:
     @property
     def step(self) -> int:
         return int(self.state[1]["step"]) if self.state else 0
+
+    def keep(self, events: list) -> None:
+        """Add what a run's events carry to its history: scalars, evaluations,
+        probe snapshots, and the complete state a Checkpoint sends."""
+        for event in events:
+            if isinstance(event, (Scalars, Evaluation)):
+                self.history.add(event)
+            elif isinstance(event, ProbeSnapshot):
+                self.probes.add(event)
+            elif isinstance(event, Checkpoint):
+                self.state = (arrays_to_tensors(event.tensors), event.meta)
+                self.modified = now_iso()
+            elif isinstance(event, RunFinished):
+                self.summary = event.summary
 
     def trainer(self, device: str | None = None) -> Trainer:
         """A Trainer at this run's saved state, ready to continue."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from engine.errors import ProjectError, SeqLabError
-from engine.events import Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunWarning, Scalars
+from engine.events import RunFailed, RunFinished, RunWarning, Scalars
 from engine.project.model import Project, Run
 from engine.project.recovery import Autosaver
 from engine.runner import RunControl, run_training
@@ -34,12 +34,9 @@ def continue_run(project: Project, run: Run, trainer: Trainer, control: RunContr
     outcome = {}
 
     def keep(events: list) -> None:
+        run.keep(events)
         for event in events:
-            if isinstance(event, (Scalars, Evaluation)):
-                run.history.add(event)
-            elif isinstance(event, ProbeSnapshot):
-                run.probes.add(event)
-            elif isinstance(event, (RunFinished, RunFailed)):
+            if isinstance(event, (RunFinished, RunFailed)):
                 outcome["event"] = event
         if emit is not None:
             emit(events)

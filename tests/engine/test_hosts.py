@@ -1,0 +1,107 @@
+"""The two engine hosts behind one interface: a thread host and a process host.
+Both send a Checkpoint before a run ends, continue from a state exactly, and
+the process host reports an engine that died."""
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from engine.events import Checkpoint, ProbeSnapshot, RunFailed, RunFinished, RunStarted, Scalars, StateChanged
+from engine.host import ProcessHost, ThreadHost
+from engine.presets import load_preset
+from engine.project import Project
+
+
+def _spec(steps=30):
+    return load_preset("hello-rnn").with_overrides({"training.steps": steps, "training.eval_every": 10,
+                                                    "probes.every": 10,
+                                                    "probes.max_time_fraction": 1.0})
+
+
+def _collect(host, until, timeout=120.0):
+    events, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        events += host.poll()
+        if any(until(e) for e in events):
+            return events
+        time.sleep(0.02)
+    raise AssertionError(f"timed out; got {[type(e).__name__ for e in events]}")
+
+
+def _losses(events):
+    return np.concatenate([e.values["train_loss"] for e in events if isinstance(e, Scalars)])
+
+
+@pytest.fixture(params=["thread", "process"])
+def host(request):
+    host = ThreadHost() if request.param == "thread" else ProcessHost()
+    yield host
+    assert host.shutdown(30)
+
+
+def test_a_run_streams_its_events_and_ends_with_its_state(host):
+    host.start(_spec())
+    events = _collect(host, lambda e: isinstance(e, (RunFinished, RunFailed)))
+    assert not [e for e in events if isinstance(e, RunFailed)]
+    assert isinstance(events[0], RunStarted)
+    assert len(_losses(events)) == 30
+    assert [e.step for e in events if isinstance(e, ProbeSnapshot)] == [0, 10, 20, 30]
+    checkpoint = [e for e in events if isinstance(e, Checkpoint)]
+    assert len(checkpoint) == 1 and checkpoint[0].step == 30
+    assert all(isinstance(a, np.ndarray) for a in checkpoint[0].tensors.values())
+
+
+def test_continuing_from_a_checkpoint_gives_the_uninterrupted_losses(host):
+    host.start(_spec(40))
+    whole = _losses(_collect(host, lambda e: isinstance(e, RunFinished)))
+    host.start(_spec(20))
+    first = _collect(host, lambda e: isinstance(e, RunFinished))
+    state = next(e for e in first if isinstance(e, Checkpoint))
+    host.start(_spec(40), state=(state.tensors, state.meta))
+    rest = _collect(host, lambda e: isinstance(e, RunFinished))
+    np.testing.assert_array_equal(np.concatenate([_losses(first), _losses(rest)]), whole)
+
+
+def test_a_checkpoint_is_sent_on_request_while_paused(host):
+    host.start(_spec(100_000))
+    host.pause()
+    paused = _collect(host, lambda e: isinstance(e, StateChanged) and e.state == "paused")
+    step = next(e.step for e in paused if isinstance(e, StateChanged))
+    host.checkpoint()
+    checkpoint = next(e for e in _collect(host, lambda e: isinstance(e, Checkpoint)) if isinstance(e, Checkpoint))
+    assert checkpoint.step == step
+    project = Project()
+    run = project.add_run(_spec())
+    run.keep(paused + [checkpoint])
+    assert run.step == step and len(run.history) == step
+    host.stop()
+    _collect(host, lambda e: isinstance(e, RunFinished))
+
+
+def test_a_killed_engine_process_is_reported_and_a_new_run_can_start():
+    host = ProcessHost()
+    try:
+        host.start(_spec(1_000_000))
+        _collect(host, lambda e: isinstance(e, Scalars))
+        os.kill(host.pid, signal.SIGKILL)
+        events = _collect(host, lambda e: isinstance(e, RunFailed), timeout=10)
+        failed = next(e for e in events if isinstance(e, RunFailed))
+        assert "engine process died" in failed.message and "SIGKILL" in failed.message
+        assert not host.running
+        host.start(_spec(5))
+        events = _collect(host, lambda e: isinstance(e, (RunFinished, RunFailed)))
+        assert isinstance(events[-1], RunFinished) and events[-1].step == 5
+    finally:
+        host.shutdown(30)
+
+
+def test_a_bad_spec_is_refused_in_the_caller():
+    from engine.errors import SpecError
+
+    host = ProcessHost()
+    with pytest.raises(SpecError, match="model.hidden_size"):
+        host.start(_spec().with_overrides({"model.hidden_size": -1}))
+    assert host.pid is None  # nothing was launched for it
