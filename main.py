@@ -1,6 +1,6 @@
-"""SeqLab: `python main.py` runs the default experiment; `python main.py COMMAND`
-runs a headless command (train, presets, describe, spec, probes, info, recover,
-export; --help lists them)."""
+"""SeqLab: `python main.py` opens the lab window; `python main.py PROJECT.seqlab`
+opens that project in it; `python main.py COMMAND` runs a headless command
+(train, presets, describe, spec, probes, info, recover, export; --help lists them)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import threading
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.cli import main as cli_main
-
     args = sys.argv[1:] if argv is None else argv
     try:
-        if not args:
-            # The window is not built yet: train the default preset headless.
-            return cli_main(["train", "--preset", "default"])
+        if not args or (len(args) == 1 and args[0].endswith(".seqlab")):
+            from lab_gui.app import run_window
+
+            return run_window(args[0] if args else None)
+        from engine.cli import main as cli_main
+
         return cli_main(args)
     finally:
         # The work is done and its files written; a late Ctrl-C must not turn

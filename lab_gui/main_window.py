@@ -1,0 +1,774 @@
+"""The lab window: docks for the architecture, task and training forms, the
+model diagram, and the live plots; menus, shortcuts, status bar; the
+project's lifecycle (new, open, save, autosave, close).
+
+The window shows first and loads the rest after (pyqtgraph, torch, the
+default project), so it appears as fast as a bare Qt window does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from engine.errors import SeqLabError
+from engine.spec import ExperimentSpec
+from lab_gui import theme as themes
+
+APP_NAME = "SeqLab"
+SUFFIX = ".seqlab"
+MAX_RECENT = 8
+LAYOUT_VERSION = 1
+
+
+class SpecEdit(QUndoCommand):
+    """One accepted edit of the draft spec, undoable."""
+
+    def __init__(self, window: "MainWindow", before: ExperimentSpec, after: ExperimentSpec, text: str):
+        super().__init__(text)
+        self.window, self.before, self.after = window, before, after
+
+    def redo(self) -> None:
+        self.window.set_draft(self.after)
+
+    def undo(self) -> None:
+        self.window.set_draft(self.before)
+
+
+class MainWindow(QMainWindow):
+    loaded = Signal()  # the late part of start-up is done: plots, forms, project
+
+    def __init__(self, host_kind: str = "process", settings: QSettings | None = None):
+        super().__init__()
+        self.host_kind = host_kind
+        self.settings = settings or QSettings(APP_NAME, APP_NAME)
+        self.project = None
+        self.path: Path | None = None
+        self.draft: ExperimentSpec | None = None
+        self.trained_since_save = False
+        self.ready = False
+        self.panels: dict = {}
+        self.theme = themes.LIGHT
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.setWindowTitle(f"untitled[*] — {APP_NAME}")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.resize(1480, 920)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._build_docks()
+        self._update_actions()
+
+    # =============================================================== skeleton
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_action = a("&New", self.new_project, QKeySequence.New, "A new project with the default model")
+        self.open_action = a("&Open…", self.ask_open, QKeySequence.Open)
+        self.save_action = a("&Save", self.save, QKeySequence.Save)
+        self.save_as_action = a("Save &As…", self.save_as, QKeySequence.SaveAs)
+        self.export_csv_action = a("Scalars as CSV…", lambda: self.ask_export("csv"))
+        self.export_script_action = a("Standalone PyTorch script…", lambda: self.ask_export("script"))
+        self.export_tb_action = a("TensorBoard event files…", lambda: self.ask_export("tensorboard"))
+        self.quit_action = a("&Quit", self.close, QKeySequence.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.Redo)
+        self.train_action = a("&Train", self.train, "F5", "Train the model (continue a paused run)")
+        self.pause_action = a("&Pause", self.pause, "F6")
+        self.step_action = a("&Step", lambda: self.step(1), "F10", "Train one step, then pause")
+        self.step_n_action = a("Step &N", lambda: self.step(self.step_count.value()), "Shift+F10",
+                               "Train N steps, then pause")
+        self.stop_action = a("St&op", self.stop, "Shift+F5")
+        self.new_run_action = a("New &Run from the Form", self.new_run, None,
+                                "Keep the current run and start a fresh one with the form's spec")
+        self.about_action = a("&About SeqLab", self.about)
+        self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.addActions([self.export_csv_action, self.export_script_action, self.export_tb_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        run_menu = bar.addMenu("&Run")
+        run_menu.addActions([self.train_action, self.pause_action, self.step_action, self.step_n_action,
+                             self.stop_action])
+        run_menu.addSeparator()
+        run_menu.addAction(self.new_run_action)
+        self.view_menu = bar.addMenu("&View")
+        theme_menu = self.view_menu.addMenu("&Theme")
+        for label, name in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
+            theme_menu.addAction(label, lambda n=name: self.set_theme_choice(n))
+        self.view_menu.addSeparator()
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.state_label = QLabel("idle")
+        self.step_label = QLabel("step —")
+        self.loss_label = QLabel("loss —")
+        self.speed_label = QLabel("— tokens/s")
+        self.device_label = QLabel("device —")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("%v / %m steps")
+        for widget in (self.state_label, self.step_label, self.loss_label, self.speed_label, self.device_label):
+            widget.setMinimumWidth(90)
+            status.addPermanentWidget(widget)
+        status.addPermanentWidget(self.progress)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _build_docks(self) -> None:
+        def placeholder() -> QLabel:
+            label = QLabel("Loading…")
+            label.setAlignment(Qt.AlignCenter)
+            return label
+
+        left, right, bottom = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea, Qt.BottomDockWidgetArea
+        self.setCorner(Qt.BottomLeftCorner, left)  # the forms run the full height
+        self.docks = {
+            "architecture": self._dock("Architecture", "architectureDock", placeholder(), left),
+            "task": self._dock("Task", "taskDock", placeholder(), left),
+            "training": self._dock("Training", "trainingDock", placeholder(), left),
+            "loss": self._dock("Loss", "lossDock", placeholder(), right),
+            "gradients": self._dock("Gradient per timestep", "gradientDock", placeholder(), right),
+            "attention": self._dock("Attention", "attentionDock", placeholder(), bottom),
+            "inside": self._dock("Inside view", "insideDock", placeholder(), bottom),
+            "norms": self._dock("Gradient norms", "normsDock", placeholder(), bottom),
+        }
+        self.tabifyDockWidget(self.docks["architecture"], self.docks["task"])
+        self.tabifyDockWidget(self.docks["task"], self.docks["training"])
+        self.docks["architecture"].raise_()
+        self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
+        self.tabifyDockWidget(self.docks["inside"], self.docks["norms"])  # two wide panels read better than three
+        self.docks["inside"].raise_()
+        central = QLabel("Loading the model…")
+        central.setAlignment(Qt.AlignCenter)
+        self.setCentralWidget(central)
+        self._size_docks()
+
+    def _size_docks(self) -> None:
+        """The default layout: forms 340 px, plots of loss and gradients 560 px, a bottom row 320 px."""
+        self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
+        self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
+        self.resizeDocks([self.docks["attention"], self.docks["inside"]], [600, 600], Qt.Horizontal)
+
+    # ========================================================= late start-up
+    def finish_startup(self, path: Path | None = None) -> None:
+        """Everything that needs pyqtgraph and torch: plots, forms, the engine, a project."""
+        import pyqtgraph as pg
+
+        from engine.host import ProcessHost, ThreadHost
+        from engine.training import available_devices
+        from lab_gui.diagram import ModelDiagram
+        from lab_gui.plots.attention import AttentionPanel
+        from lab_gui.plots.gradients import GradientPanel
+        from lab_gui.plots.groups import GroupNormPanel
+        from lab_gui.plots.inside import InsidePanel
+        from lab_gui.plots.loss import LossPanel
+        from lab_gui.spec_fields import MODEL_FIELDS, TASK_FIELDS, TRAINING_FIELDS
+        from lab_gui.spec_form import SpecForm
+        from lab_gui.training_controller import TrainingController
+
+        pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
+        self.devices = available_devices()
+        self.diagram = ModelDiagram()
+        self.setCentralWidget(self.diagram)
+        self.forms = {"model": SpecForm(MODEL_FIELDS), "task": SpecForm(TASK_FIELDS),
+                      "training": SpecForm(TRAINING_FIELDS)}
+        for form in self.forms.values():
+            form.edited.connect(self.edit_spec)
+        device_box = self.forms["training"].editors["training.device"]
+        for index in range(device_box.count()):
+            name = device_box.itemData(index)
+            if name not in ("auto", *self.devices):
+                device_box.model().item(index).setEnabled(False)
+                device_box.setItemText(index, f"{name} (not available)")
+        self.docks["architecture"].setWidget(_scrolled(self.forms["model"]))
+        self.docks["task"].setWidget(_scrolled(self.forms["task"]))
+        self.docks["training"].setWidget(self._training_panel())
+        self.panels = {"loss": LossPanel(), "gradients": GradientPanel(), "attention": AttentionPanel(),
+                       "inside": InsidePanel(), "norms": GroupNormPanel()}
+        for name, panel in self.panels.items():
+            self.docks[name].setWidget(panel)
+        host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
+        self.controller = TrainingController(host, self)
+        self.controller.events_arrived.connect(self._on_events)
+        self.controller.state_changed.connect(self._on_state)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(60_000)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        self.set_theme_choice(self.settings.value("theme", "system"), remember=False)
+        self._restore_layout()
+        self.ready = True
+        if path is not None:
+            if not self.open_file(Path(path)):
+                self.new_project()
+        else:
+            self.new_project()
+        if self.host_kind == "process":
+            QTimer.singleShot(500, host.launch)  # start the engine while the user looks around
+        self._update_actions()
+        self.loaded.emit()
+
+    def _training_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(6, 6, 6, 6)
+        runs_row = QHBoxLayout()
+        runs_row.addWidget(QLabel("Run:"))
+        self.run_picker = QComboBox()
+        self.run_picker.activated.connect(self._run_picked)
+        runs_row.addWidget(self.run_picker, 1)
+        layout.addLayout(runs_row)
+        buttons = QHBoxLayout()
+        for action in (self.train_action, self.pause_action, self.step_action, self.stop_action):
+            button = QPushButton(action.text().replace("&", ""))
+            button.setToolTip(f"{action.statusTip() or action.text().replace('&', '')} "
+                              f"({action.shortcut().toString()})")
+            button.clicked.connect(action.trigger)
+            action.changed.connect(lambda b=button, act=action: b.setEnabled(act.isEnabled()))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        step_row = QHBoxLayout()
+        self.step_count = QSpinBox()
+        self.step_count.setRange(1, 1_000_000)
+        self.step_count.setValue(10)
+        step_button = QPushButton("Step N")
+        step_button.clicked.connect(self.step_n_action.trigger)
+        step_row.addWidget(QLabel("N ="))
+        step_row.addWidget(self.step_count)
+        step_row.addWidget(step_button)
+        step_row.addStretch(1)
+        layout.addLayout(step_row)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setObjectName("banner")
+        self.banner.setStyleSheet("color: #d0342c; font-weight: bold;")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        layout.addWidget(_scrolled(self.forms["training"]), 1)
+        return panel
+
+    # =================================================================== spec
+    def set_draft(self, spec: ExperimentSpec) -> None:
+        """Show `spec` in the forms and the diagram (undo and redo come here too)."""
+        self.draft = spec
+        for form in self.forms.values():
+            form.clear_errors()
+            form.show_spec(spec)
+        self._redraw_diagram()
+        self._update_title()
+
+    def edit_spec(self, key: str, value) -> bool:
+        """A form's edit: taken (undoably, and live while training) or refused next to its field."""
+        from lab_gui.spec_edit import apply_edit
+        from lab_gui.spec_fields import ALL_FIELDS
+
+        result = apply_edit(self.draft, key, value)
+        form = next(f for f in self.forms.values() if key in f.editors)
+        if result.spec is None:
+            form.show_error(key, result.message)
+            self.statusBar().showMessage(result.message, 8000)
+            return False
+        form.clear_errors()
+        if not result.changed:
+            return True
+        shown = ", ".join(f"{k}={_plain(getattr(getattr(result.spec, k.split('.')[0]), k.split('.')[1]))}"
+                          for k in result.changed)
+        self.undo_stack.push(SpecEdit(self, self.draft, result.spec, f"Set {shown}"))
+        live = ALL_FIELDS[key].live
+        if live and self.controller.active:
+            self.controller.set(live, float(getattr(result.spec.training, key.split(".")[1])))
+        return True
+
+    def _redraw_diagram(self) -> None:
+        from engine.blueprint import blueprint
+
+        try:
+            self.diagram.show_blueprint(blueprint(self.draft))
+        except SeqLabError as exc:
+            self.diagram.show_blueprint(None, str(exc))
+        except Exception as exc:  # a model torch refuses to build: say so, keep the window
+            self.diagram.show_blueprint(None, f"the model cannot be built: {type(exc).__name__}: {exc}")
+
+    # ================================================================ project
+    def new_project(self) -> None:
+        from engine.presets import DEFAULT_PRESET, load_preset
+        from engine.project import Project
+
+        if self.ready and not self._may_discard():
+            return
+        self._stop_engine()
+        spec = load_preset(DEFAULT_PRESET)
+        project = Project(name="untitled")
+        project.add_run(spec, name=DEFAULT_PRESET)
+        self._show_project(project, None)
+
+    def _show_project(self, project, path: Path | None) -> None:
+        from engine.project.recovery import Autosaver
+
+        self.project, self.path = project, path
+        self.autosaver = Autosaver(path)
+        run = project.run()
+        draft = None
+        if isinstance(project.ui, dict) and isinstance(project.ui.get("draft"), dict):
+            try:
+                draft = ExperimentSpec.from_dict(project.ui["draft"])
+            except SeqLabError:
+                draft = None
+        self.undo_stack.clear()
+        self.trained_since_save = False
+        self.set_draft(draft or run.spec)
+        self._fill_run_picker()
+        self._show_run(run)
+        for warning in project.warnings:
+            self.statusBar().showMessage(warning, 10000)
+        self._update_title()
+        self._update_actions()
+
+    def _show_run(self, run) -> None:
+        for panel in self.panels.values():
+            panel.show_run(run)
+        self._status_from_run(run)
+
+    def _fill_run_picker(self) -> None:
+        self.run_picker.clear()
+        for run in self.project.runs:
+            self.run_picker.addItem(f"{run.id}: {run.name or run.spec.name} ({run.step} steps)", run.id)
+        index = self.run_picker.findData(self.project.current_run)
+        self.run_picker.setCurrentIndex(max(index, 0))
+
+    def _run_picked(self, index: int) -> None:
+        run_id = self.run_picker.itemData(index)
+        if self.controller.active:
+            self.statusBar().showMessage("Stop training before switching runs", 6000)
+            self._fill_run_picker()
+            return
+        self.project.current_run = run_id
+        run = self.project.run(run_id)
+        self.set_draft(run.spec)
+        self._show_run(run)
+
+    def ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(self._folder()),
+                                              f"SeqLab projects (*{SUFFIX});;All files (*)")
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> bool:
+        """Open a project; a bad file gets one message and changes nothing."""
+        from engine.project import open_project
+        from engine.project.recovery import newer_recovery
+
+        if not self._may_discard():
+            return False
+        source = path
+        try:
+            recovery = newer_recovery(path)
+        except OSError:
+            recovery = None
+        if recovery is not None and self._ask(
+                "Recovery copy found", f"There is {recovery.describe()}, newer than {path.name}.\n\n"
+                                       "Open the recovery copy instead?") == QMessageBox.Yes:
+            source = recovery.path
+        try:
+            project = open_project(source)
+        except (SeqLabError, OSError) as exc:
+            self._warn("Cannot open project", str(exc))
+            return False
+        self._stop_engine()
+        self._show_project(project, path)
+        if source != path:
+            self.trained_since_save = True  # the recovered work is not in the file yet
+            self._update_title()
+        self._remember_recent(path)
+        return True
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._save_to(self.path)
+
+    def save_as(self) -> bool:
+        name = str(self.path or self._folder() / f"{self.project.name}{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", name, f"SeqLab projects (*{SUFFIX})")
+        if not path:
+            return False
+        path = Path(path)
+        if path.suffix != SUFFIX:
+            path = path.with_suffix(SUFFIX)
+        return self._save_to(path)
+
+    def _prepare_for_saving(self) -> None:
+        if not self.controller.sync_state():
+            raise SeqLabError("the engine did not send the run's state in time; try again")
+        ui = dict(self.project.ui or {})
+        ui["draft"] = self.draft.to_dict()
+        self.project.ui = ui
+
+    def _save_to(self, path: Path) -> bool:
+        from engine.project import save_project
+
+        try:
+            self._prepare_for_saving()
+            if self.project.name == "untitled" or self.path != path:
+                self.project.name = path.stem
+            save_project(self.project, path)
+        except (SeqLabError, OSError) as exc:
+            self._warn("Cannot save project", f"{path}: {exc}")
+            return False
+        if self.path != path:
+            self.autosaver.discard()
+            from engine.project.recovery import Autosaver
+            self.autosaver = Autosaver(path)
+        self.autosaver.discard()
+        self.path = path
+        self.undo_stack.setClean()
+        self.trained_since_save = False
+        self._remember_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def autosave(self) -> None:
+        """A recovery copy under the user's state folder, while there is unsaved work."""
+        if not self.ready or self.project is None or not self.isWindowModified():
+            return
+        try:
+            self._prepare_for_saving()
+            self.autosaver.save(self.project)
+        except (SeqLabError, OSError) as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 10000)
+
+    def ask_export(self, what: str) -> None:
+        run = self.project.run()
+        if what == "tensorboard":
+            folder = QFileDialog.getExistingDirectory(self, "Export TensorBoard event files to", str(self._folder()))
+            if folder:
+                self.export(what, Path(folder))
+            return
+        suffix = ".csv" if what == "csv" else ".py"
+        path, _ = QFileDialog.getSaveFileName(self, "Export", str(self._folder() / f"{run.id}{suffix}"),
+                                              f"(*{suffix})")
+        if path:
+            self.export(what, Path(path))
+
+    def export(self, what: str, path: Path) -> bool:
+        from engine.atomic_file import write_atomic
+        from engine.export import standalone_script, write_tensorboard
+
+        run = self.project.run()
+        try:
+            if what == "csv":
+                write_atomic(path, run.history.csv_text())
+            elif what == "script":
+                write_atomic(path, standalone_script(run))
+            else:
+                write_tensorboard(run, path)
+        except (SeqLabError, OSError, ImportError) as exc:
+            self._warn("Export failed", f"{path}: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+        return True
+
+    # =============================================================== training
+    def train(self) -> bool:
+        """Start, continue or resume: a paused run resumes; a run whose spec the
+        form still matches continues from its state; otherwise a new run starts."""
+        if self.controller.state == "paused":
+            self.controller.resume()
+            return True
+        if self.controller.active:
+            return False
+        run = self.project.run()
+        spec = self.draft
+        state = None
+        history_at_state = not len(run.history) or int(run.history.column("step")[-1]) + 1 == run.step
+        if run.state is not None and history_at_state and _same_except_steps(run.spec, spec):
+            steps = spec.training.steps
+            if run.step >= steps:  # trained all its steps: train that many more
+                steps = run.step + spec.training.steps
+            run.spec = spec.with_overrides({"training.steps": steps})
+            state = ({name: tensor.numpy() for name, tensor in run.state[0].items()}, run.state[1])
+        elif run.state is not None or len(run.history):  # keep what it has; train a fresh run
+            run = self.project.add_run(spec)
+        else:
+            run.spec = spec
+        self.project.current_run = run.id
+        try:
+            self.controller.start(run, state)
+        except (SeqLabError, RuntimeError) as exc:
+            self._warn("Cannot train", str(exc))
+            return False
+        self.banner.hide()
+        self._fill_run_picker()
+        self._show_run(run)
+        self._update_actions()
+        return True
+
+    def new_run(self) -> None:
+        if self.controller.active:
+            self.statusBar().showMessage("Stop training before starting a new run", 6000)
+            return
+        run = self.project.add_run(self.draft)
+        self.trained_since_save = True
+        self._fill_run_picker()
+        self._show_run(run)
+        self._update_title()
+
+    def pause(self) -> None:
+        self.controller.pause()
+
+    def step(self, n: int) -> None:
+        if not self.controller.active:
+            if not self.train():
+                return
+            self.controller.pause()
+        self.controller.step(n)
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def _on_events(self, events: list) -> None:
+        from engine.events import (Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted, RunWarning,
+                                   Scalars, SettingChanged)
+
+        run = self.controller.run
+        self.trained_since_save = True
+        scalars = probes = False
+        for event in events:
+            if isinstance(event, (Scalars, Evaluation)):
+                scalars = True
+            elif isinstance(event, ProbeSnapshot):
+                probes = True
+            elif isinstance(event, RunStarted):
+                self.device_label.setText(f"device {event.device}")
+                self.progress.setRange(0, event.total_steps)
+            elif isinstance(event, RunWarning):
+                self.statusBar().showMessage(event.message, 8000)
+            elif isinstance(event, SettingChanged):
+                self.statusBar().showMessage(f"{event.name} set to {event.value:g} at step {event.step}", 5000)
+            elif isinstance(event, RunFinished):
+                self.statusBar().showMessage(f"Run {event.reason} at step {event.step}", 8000)
+                self._fill_run_picker()
+            elif isinstance(event, RunFailed):
+                self._show_failure(event)
+                self._fill_run_picker()
+        if scalars or probes:
+            for name, panel in self.panels.items():
+                if probes or name in ("loss", "norms"):
+                    panel.refresh()
+        self._status_from_run(run)
+        self._update_title()
+
+    def _show_failure(self, event) -> None:
+        first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
+        text = f"Training stopped at step {event.step}: {first_line}. The run so far is kept; press Train to go on."
+        self.banner.setText(text)
+        self.banner.show()
+        self.docks["training"].raise_()
+        self.statusBar().showMessage(text, 15000)
+
+    def _status_from_run(self, run) -> None:
+        if run is None:
+            return
+        history = run.history
+        step = int(history.column("step")[-1]) + 1 if len(history) else run.step  # steps done
+        self.step_label.setText(f"step {step:,}")
+        if len(history) and "train_loss" in history.names:
+            self.loss_label.setText(f"loss {float(history.column('train_loss')[-1]):.4g}")
+            if "tokens_per_second" in history.names:
+                self.speed_label.setText(f"{float(history.column('tokens_per_second')[-1]):,.0f} tokens/s")
+        else:
+            self.loss_label.setText("loss —")
+            self.speed_label.setText("— tokens/s")
+        self.progress.setRange(0, max(run.spec.training.steps, 1))
+        self.progress.setValue(min(step, run.spec.training.steps))
+
+    def _on_state(self, state: str) -> None:
+        self.state_label.setText(state)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        ready = self.ready and self.project is not None
+        state = self.controller.state if ready else "idle"
+        self.train_action.setEnabled(ready and state in ("idle", "paused"))
+        self.train_action.setText("&Resume" if state == "paused" else "&Train")
+        self.pause_action.setEnabled(ready and state == "running")
+        self.step_action.setEnabled(ready and state in ("idle", "paused", "running"))
+        self.step_n_action.setEnabled(self.step_action.isEnabled())
+        self.stop_action.setEnabled(ready and state in ("running", "paused"))
+        for action in (self.save_action, self.save_as_action, self.export_csv_action, self.export_script_action,
+                       self.export_tb_action, self.new_run_action):
+            action.setEnabled(ready)
+
+    def _stop_engine(self) -> None:
+        if self.ready and self.controller.active:
+            self.controller.stop()
+            self.controller.host.shutdown(10)
+            self.controller.drain()
+            self.controller.state = "idle"
+            self._update_actions()
+
+    # ================================================================= window
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else "untitled"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(not self.undo_stack.isClean() or self.trained_since_save)
+
+    def set_theme_choice(self, choice: str, remember: bool = True) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        theme = themes.system_theme() if choice == "system" else themes.THEMES.get(choice, themes.LIGHT)
+        self.theme = theme
+        themes.apply_palette(QApplication.instance(), theme)
+        for panel in self.panels.values():
+            panel.apply_theme(theme)
+        if hasattr(self, "diagram"):
+            self.diagram.apply_theme(theme)
+        if remember:
+            self.settings.setValue("theme", choice)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("windowState")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if not (isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)):
+            QTimer.singleShot(0, self._size_docks)  # once the window has its size
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState(LAYOUT_VERSION))
+
+    def _folder(self) -> Path:
+        if self.path is not None:
+            return self.path.parent
+        return Path(self.settings.value("lastFolder", str(Path.home())))
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
+        self.settings.setValue("lastFolder", str(path.parent))
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            action = self.recent_menu.addAction(path, lambda p=path: self.open_file(Path(p)))
+            action.setEnabled(os.path.exists(path))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _ask(self, title: str, text: str):
+        return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+
+    def _warn(self, title: str, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+        QMessageBox.warning(self, title, text)
+
+    def _may_discard(self) -> bool:
+        """True when unsaved work may go: it is saved now, or the user said to discard it."""
+        if not self.ready or not self.isWindowModified():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.path.name if self.path else 'this project'}?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def closeEvent(self, event) -> None:
+        if not self._may_discard():
+            event.ignore()
+            return
+        if self.ready:
+            self.controller.shutdown(10)
+            if not self.isWindowModified():
+                self.autosaver.discard()
+        self._save_layout()
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if any(u.isLocalFile() and u.toLocalFile().endswith(SUFFIX) for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and url.toLocalFile().endswith(SUFFIX):
+                event.acceptProposedAction()
+                self.open_file(Path(url.toLocalFile()))
+                return
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About SeqLab", "SeqLab: build, train and see inside sequence models, live.")
+
+    def show_shortcuts(self) -> None:
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in (
+            self.new_action, self.open_action, self.save_action, self.save_as_action, self.undo_action,
+            self.redo_action, self.train_action, self.pause_action, self.step_action, self.step_n_action,
+            self.stop_action, self.quit_action)]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(f"{k:<10}  {n}" for n, k in rows if k))
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    return area
+
+
+def _same_except_steps(a: ExperimentSpec, b: ExperimentSpec) -> bool:
+    da, db = a.to_dict(), b.to_dict()
+    da["training"].pop("steps")
+    db["training"].pop("steps")
+    return da == db
+
+
+def _plain(value) -> str:
+    return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,119 @@
+"""Attention weights of the probe example as a heatmap with its tokens on
+both axes: which map (self, cross, decoder self), layer and head, and a slider
+that scrubs through the run's kept probe snapshots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from lab_gui.plots.panel import PlotPanel, new_plot, set_items
+from lab_gui.plots.scrubber import SnapshotScrubber
+
+MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
+        "decoder_self": "decoder self-attention"}
+# Which token stream labels the queries (rows) and the keys (columns) of each map.
+AXES = {"self": ("input", "input"), "cross": ("decoder_input", "input"),
+        "decoder_self": ("decoder_input", "decoder_input")}
+MEAN = "mean of heads"
+
+
+class AttentionPanel(PlotPanel):
+    title = "Attention"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.which = QComboBox()
+        self.layer = QComboBox()
+        self.head = QComboBox()
+        self.scrubber = SnapshotScrubber(self)
+        for label, widget in (("map:", self.which), ("layer:", self.layer), ("head:", self.head)):
+            self.controls.addWidget(QLabel(label))
+            self.controls.addWidget(widget)
+        self.scrubber.add_to(self.controls)
+        self.finish_controls()
+        self.plot = new_plot(self.graphics, 0, 0, "Attention", "attended token (key)", "query token")
+        self.plot.invertY(True)
+        self.plot.setAspectLocked(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), interactive=False, width=14, label="weight")
+        self.colour_bar.setImageItem(self.image, insert_in=self.plot)
+        self._shown: tuple[np.ndarray, list[str], list[str], int] | None = None
+        for combo in (self.which, self.layer, self.head):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.scrubber.moved.connect(self.refresh)
+
+    def show_run(self, run) -> None:
+        self.scrubber.reset()
+        for combo in (self.which, self.layer, self.head):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.blockSignals(False)
+        super().show_run(run)
+
+    def _snapshots(self):
+        if self.run is None:
+            return []
+        return [s for s in self.run.probes.snapshots() if s.attention]
+
+    def refresh(self) -> None:
+        self.colour_bar.setColorMap(pg.colormap.get(self.theme.colormap))
+        snapshots = self._snapshots()
+        snapshot = self.scrubber.pick(snapshots)
+        if snapshot is None:
+            self._shown = None
+            self.image.clear()
+            self.plot.getAxis("bottom").setTicks(None)
+            self.plot.getAxis("left").setTicks(None)
+            family = self.run.spec.model if self.run is not None else None
+            if family is not None and family.family != "transformer" and family.attention == "none" \
+                    and family.family != "seq2seq":
+                self.say("This model has no attention.")
+            elif family is not None and family.family == "seq2seq" and family.attention == "none":
+                self.say("This seq2seq model has no attention: the decoder sees one context vector.")
+            else:
+                self.say("Attention maps appear at the first probe." if self.run is not None else "")
+            return
+        self.say("")
+        names = [n for n in MAPS if n in snapshot.attention]
+        set_items(self.which, [MAPS[n] for n in names], names)
+        kind = self.which.currentData() or names[0]
+        weights = snapshot.attention[kind]  # (layers, heads, Q, S)
+        layers, heads = weights.shape[:2]
+        set_items(self.layer, [str(i + 1) for i in range(layers)])
+        set_items(self.head, ([MEAN] if heads > 1 else []) + [str(i + 1) for i in range(heads)])
+        self.layer.setEnabled(layers > 1)
+        self.head.setEnabled(heads > 1)
+        layer = max(self.layer.currentIndex(), 0)
+        head_text = self.head.currentText()
+        matrix = weights[layer].mean(axis=0) if head_text in ("", MEAN) else weights[layer, int(head_text) - 1]
+        matrix = np.asarray(matrix, dtype=np.float32)
+        query_stream, key_stream = AXES.get(kind, ("input", "input"))
+        queries = _labels(snapshot.tokens.get(query_stream), matrix.shape[0])
+        keys = _labels(snapshot.tokens.get(key_stream), matrix.shape[1])
+        self._shown = (matrix, queries, keys, snapshot.step)
+        self.image.setImage(matrix, levels=(0.0, max(float(matrix.max()), 1e-6)), autoLevels=False)
+        self.image.setRect(QRectF(-0.5, -0.5, matrix.shape[1], matrix.shape[0]))
+        self.colour_bar.setLevels((0.0, max(float(matrix.max()), 1e-6)))
+        self.plot.getAxis("bottom").setTicks([list(enumerate(keys))])
+        self.plot.getAxis("left").setTicks([list(enumerate(queries))])
+        self.plot.setRange(xRange=(-0.5, matrix.shape[1] - 0.5), yRange=(-0.5, matrix.shape[0] - 0.5), padding=0)
+        self.plot.setTitle(f"{MAPS.get(kind, kind)}, step {snapshot.step}", color=self.theme.foreground)
+
+    def has_data(self) -> bool:
+        return self._shown is not None and self._shown[0].size > 0
+
+    def table(self):
+        if self._shown is None:
+            return None
+        matrix, queries, keys, step = self._shown
+        return ["query", *keys], [[q, *row.tolist()] for q, row in zip(queries, matrix)]
+
+
+def _labels(tokens: list[str] | None, count: int) -> list[str]:
+    tokens = list(tokens or [])
+    shown = [t if t.strip() else repr(t) for t in tokens[:count]]
+    return shown + [str(i) for i in range(len(shown), count)]

@@ -1,0 +1,134 @@
+"""How much gradient reaches each input timestep: a heatmap of probe step x
+timestep on a log colour scale, and the latest profile as a curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from lab_gui.plots.panel import PlotPanel, label_decades, new_plot
+
+LOSSES = {"last position": "last", "full loss": "full"}
+
+
+class GradientPanel(PlotPanel):
+    title = "Gradient per timestep"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.loss = QComboBox()
+        self.loss.addItems(list(LOSSES))
+        self.loss.setToolTip("Gradient of the loss at the last output position only "
+                             "(how far back the signal reaches), or of the whole loss")
+        self.stream = QComboBox()
+        self.controls.addWidget(QLabel("loss:"))
+        self.controls.addWidget(self.loss)
+        self.controls.addWidget(QLabel("input:"))
+        self.controls.addWidget(self.stream)
+        self.finish_controls()
+        self.heat_plot = new_plot(self.graphics, 0, 0, "log10 ‖dL/dx_t‖ over training", "input timestep t",
+                                  "probe step")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.heat_plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(-6, 0), interactive=False, width=14)
+        self.colour_bar.setImageItem(self.image, insert_in=self.heat_plot)
+        # Side by side: the dock is wider than it is tall.
+        self.profile_plot = new_plot(self.graphics, 0, 1, "Latest profile", "input timestep t", "‖dL/dx_t‖")
+        self.profile_plot.setLogMode(y=True)
+        self.profile_plot.setXLink(self.heat_plot)
+        self.profile = self.profile_plot.plot(symbol="o", symbolSize=5)
+        self.graphics.ci.layout.setColumnStretchFactor(0, 3)
+        self.graphics.ci.layout.setColumnStretchFactor(1, 2)
+        self._rows: np.ndarray | None = None
+        self._steps: list[int] = []
+        self.loss.currentIndexChanged.connect(self.refresh)
+        self.stream.currentIndexChanged.connect(self.refresh)
+
+    def set_loss(self, loss: str) -> None:
+        """Select "last" or "full" (the probe spec's choice is shown first)."""
+        for index, value in enumerate(LOSSES.values()):
+            if value == loss:
+                self.loss.setCurrentIndex(index)
+
+    def show_run(self, run) -> None:
+        self.stream.blockSignals(True)
+        self.stream.clear()
+        self.stream.blockSignals(False)
+        if run is not None:
+            self.set_loss(run.spec.probes.gradient_loss)
+        super().show_run(run)
+
+    def _data(self):
+        if self.run is None:
+            return None
+        snapshots = self.run.probes.snapshots()
+        if not snapshots:
+            return None
+        loss = LOSSES[self.loss.currentText()]
+        streams = list(snapshots[-1].input_gradients.get(loss, {}))
+        if [self.stream.itemText(i) for i in range(self.stream.count())] != streams:
+            self.stream.blockSignals(True)
+            self.stream.clear()
+            self.stream.addItems(streams)
+            self.stream.blockSignals(False)
+        stream = self.stream.currentText() or (streams[0] if streams else "")
+        rows = [(s.step, s.input_gradients[loss][stream]) for s in snapshots
+                if stream in s.input_gradients.get(loss, {})]
+        if not rows:
+            return None
+        width = max(len(r) for _, r in rows)
+        matrix = np.full((len(rows), width), np.nan, dtype=np.float32)
+        for i, (_, r) in enumerate(rows):
+            matrix[i, : len(r)] = r
+        return [step for step, _ in rows], matrix
+
+    def refresh(self) -> None:
+        theme = self.theme
+        self.profile.setPen(pg.mkPen(theme.color(0), width=2))
+        self.profile.setSymbolBrush(theme.color(0))
+        self.colour_bar.setColorMap(pg.colormap.get(theme.colormap))
+        data = self._data()
+        if data is None:
+            self.image.clear()
+            self.profile.setData([], [])
+            self._rows, self._steps = None, []
+            self.say("Gradients appear at the first probe." if self.run is not None else "")
+            return
+        self.say("")
+        steps, matrix = data
+        self._rows, self._steps = matrix, steps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(np.where(matrix > 0, matrix, np.nan))
+        finite = logs[np.isfinite(logs)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 0.0)
+        if high - low < 1e-6:
+            low -= 0.5
+            high += 0.5
+        # Timesteps no sequence reaches are shown at the bottom of the scale.
+        self.image.setImage(np.nan_to_num(logs, nan=low), levels=(low, high), autoLevels=False)
+        self.image.setRect(QRectF(-0.5, -0.5, matrix.shape[1], matrix.shape[0]))
+        self.colour_bar.setLevels((low, high))
+        self._label_steps(steps)
+        latest = matrix[-1]
+        keep = np.isfinite(latest) & (latest > 0)
+        self.profile.setData(np.arange(len(latest))[keep], latest[keep])
+        label_decades(self.profile_plot, latest[keep])
+
+    def _label_steps(self, steps: list[int]) -> None:
+        count = len(steps)
+        every = max(1, -(-count // 4))  # at most 4 labels: rows can be a few pixels tall
+        ticks = [(i, str(steps[i])) for i in range(0, count, every)]
+        if ticks[-1][0] != count - 1:
+            ticks.append((count - 1, str(steps[-1])))
+        self.heat_plot.getAxis("left").setTicks([ticks])
+
+    def has_data(self) -> bool:
+        return self._rows is not None and self._rows.size > 0
+
+    def table(self):
+        if self._rows is None:
+            return None
+        header = ["step"] + [f"t{t}" for t in range(self._rows.shape[1])]
+        return header, [[step, *row.tolist()] for step, row in zip(self._steps, self._rows)]

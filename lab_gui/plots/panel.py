@@ -1,0 +1,156 @@
+"""The frame every plot sits in: a row of its own controls, an export menu
+(PNG, SVG, CSV), and the plot below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from lab_gui.plots.export import export_plot
+from lab_gui.theme import LIGHT, Theme
+
+
+class PlotPanel(QWidget):
+    title = "plot"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = LIGHT
+        self.run = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        self.controls = QHBoxLayout()
+        self.controls.setSpacing(8)
+        self.message = QLabel("")
+        self.message.setObjectName("plotMessage")
+        layout.addLayout(self.controls)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.ci.setContentsMargins(4, 4, 8, 4)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.message)
+        self.message.hide()
+        export = QToolButton(text="Export")
+        export.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(export)
+        for label, suffix in (("Image (PNG)…", ".png"), ("Vector image (SVG)…", ".svg"), ("Data (CSV)…", ".csv")):
+            menu.addAction(label, lambda s=suffix: self.ask_export(s))
+        export.setMenu(menu)
+        self._export_button = export
+
+    def finish_controls(self) -> None:
+        """Subclasses call this after adding their own controls."""
+        self.controls.addStretch(1)
+        self.controls.addWidget(self._export_button)
+
+    # ------------------------------------------------------------ data
+    def show_run(self, run) -> None:
+        """Draw `run` from scratch (a run opened, switched to, or started)."""
+        self.run = run
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from self.run's history; called at most once per frame."""
+
+    def has_data(self) -> bool:
+        return False
+
+    def table(self) -> tuple[list[str], list] | None:
+        """(header, rows) of what is drawn, for CSV export."""
+        return None
+
+    def say(self, text: str) -> None:
+        """A line under the plot (why it is empty, say); empty text hides it."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # ----------------------------------------------------------- theme
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.graphics.setBackground(theme.background)
+        for item in self.graphics.ci.items:
+            if isinstance(item, pg.PlotItem):
+                style_plot(item, theme)
+        self.refresh()
+
+    # ---------------------------------------------------------- export
+    def ask_export(self, suffix: str) -> None:
+        name = f"{self.title.lower().replace(' ', '-')}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,
+                                              f"{suffix[1:].upper()} (*{suffix})")
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path) -> bool:
+        try:
+            export_plot(self.graphics, path, self.table(), self.title)
+            return True
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export failed", f"Could not export {self.title} to {path}: {exc}")
+            return False
+
+
+def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
+    """Axis, label and grid colours of one plot; tick fonts large enough for a projector."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(theme.foreground)
+        axis.setTextPen(theme.foreground)
+        axis.enableAutoSIPrefix(False)  # "(x0.001)" beside an accuracy reads as an error
+        # Log axes label decades only: minor-tick labels overlap on short plots.
+        axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
+    if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
+        plot.showGrid(x=True, y=True, alpha=0.25)
+    if plot.titleLabel is not None and plot.titleLabel.text:
+        plot.setTitle(plot.titleLabel.text, color=theme.foreground)
+    legend = plot.legend
+    if legend is not None:
+        legend.setLabelTextColor(theme.foreground)
+
+
+def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,
+             **kwargs) -> pg.PlotItem:
+    plot = layout.addPlot(row=row, col=col, **kwargs)
+    plot.setTitle(title)
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
+    plot.setMenuEnabled(False)  # our own export replaces pyqtgraph's (its SVG one is broken)
+    for name in ("left", "bottom"):
+        plot.getAxis(name).enableAutoSIPrefix(False)
+    return plot
+
+
+def set_items(combo, items: list[str], data: list | None = None) -> None:
+    """Replace a combo box's items (keeping the choice if it is still there) without signals."""
+    if [combo.itemText(i) for i in range(combo.count())] == items:
+        return
+    keep = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    for i, item in enumerate(items):
+        combo.addItem(item, None if data is None else data[i])
+    if keep in items:
+        combo.setCurrentIndex(items.index(keep))
+    combo.blockSignals(False)
+
+
+def label_decades(plot: pg.PlotItem, values) -> None:
+    """Label a log y axis at powers of ten only (plus the ends when the data
+    spans less than one): pyqtgraph's minor log labels pile up on short plots."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    axis = plot.getAxis("left")
+    if not values.size:
+        axis.setTicks(None)
+        return
+    low, high = np.log10(values.min()), np.log10(values.max())
+    decades = list(range(int(np.floor(low)), int(np.ceil(high)) + 1))
+    ticks = [(d, f"1e{d}" if abs(d) > 2 else f"{10.0 ** d:g}") for d in decades]
+    if len([d for d in decades if low <= d <= high]) < 2:
+        ticks += [(float(v), f"{10.0 ** v:.2g}") for v in (low, high)]
+    axis.setTicks([ticks, []])

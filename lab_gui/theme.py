@@ -1,0 +1,59 @@
+"""Light and dark themes that follow the system, for the widgets and the plots.
+
+Plots are themed by their own `apply_theme`, since pyqtgraph draws with its
+own pens rather than the Qt palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    foreground: str
+    grid: str
+    series: tuple[str, ...]  # curve colours, distinguishable on a projector
+    colormap: str  # pyqtgraph colour map for heatmaps
+
+    def color(self, index: int) -> str:
+        return self.series[index % len(self.series)]
+
+
+LIGHT = Theme("light", "#ffffff", "#1d1d1f", "#c8c8c8",
+              ("#1f5fbf", "#d2541b", "#2a9d3a", "#8e3bbf", "#c21d4f", "#0f8f8f", "#8a6d00"), "viridis")
+DARK = Theme("dark", "#1b1c1f", "#e6e6e6", "#44464b",
+             ("#5aa9ff", "#ff8a4c", "#5fd36e", "#c98bff", "#ff6b8e", "#3fd0c9", "#f2c94c"), "inferno")
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def system_theme() -> Theme:
+    hints = QGuiApplication.styleHints()
+    dark = hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
+    return DARK if dark else LIGHT
+
+
+def apply_palette(app, theme: Theme) -> None:
+    """Fusion with a palette of the theme's colours: it looks the same everywhere."""
+    app.setStyle("Fusion")
+    if theme.name == "light":
+        app.setPalette(app.style().standardPalette())
+        return
+    palette = QPalette()
+    base, window, text = QColor("#232428"), QColor(theme.background), QColor(theme.foreground)
+    for role, colour in ((QPalette.Window, window), (QPalette.Base, base), (QPalette.AlternateBase, window),
+                         (QPalette.Button, QColor("#2b2d31")), (QPalette.Text, text),
+                         (QPalette.WindowText, text), (QPalette.ButtonText, text),
+                         (QPalette.ToolTipBase, base), (QPalette.ToolTipText, text),
+                         (QPalette.Highlight, QColor("#3d6fb6")), (QPalette.HighlightedText, QColor("#ffffff")),
+                         (QPalette.PlaceholderText, QColor("#8a8d93"))):
+        palette.setColor(role, colour)
+    palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6d7076"))
+    palette.setColor(QPalette.Disabled, QPalette.WindowText, QColor("#6d7076"))
+    palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6d7076"))
+    app.setPalette(palette)

@@ -1,0 +1,111 @@
+"""Drives an engine host for the window: starts runs, pulls their events on a
+frame timer (at most every 33 ms, never one signal per step), adds them to
+the run's history, and hands each frame's batch to the window at once."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, StateChanged
+
+FRAME_MS = 33
+
+
+class TrainingController(QObject):
+    events_arrived = Signal(list)  # one batch per frame
+    state_changed = Signal(str)  # "idle", "running", "paused", "stopping"
+
+    def __init__(self, host, parent=None):
+        super().__init__(parent)
+        self.host = host
+        self.run = None  # the project Run that receives the events
+        self.state = "idle"
+        self.last_failure: RunFailed | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.drain)
+
+    @property
+    def active(self) -> bool:
+        return self.state != "idle"
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def start(self, run, state=None, device: str | None = None) -> None:
+        """Train `run` (its spec) from `state` (numpy arrays and meta) or from scratch.
+        A SpecError is raised here, before anything starts."""
+        self.host.start(run.spec, state, device)
+        self.run = run
+        self.last_failure = None
+        self._set_state("running")
+        self.timer.start()
+
+    def drain(self) -> list:
+        """Take every waiting event into the run and tell the window once."""
+        events = self.host.poll()
+        if not events:
+            return events
+        if self.run is not None:
+            self.run.keep(events)
+        for event in events:
+            if isinstance(event, StateChanged):
+                self._set_state(event.state)
+            elif isinstance(event, RunStarted):
+                self._set_state("running")
+            elif isinstance(event, (RunFinished, RunFailed)):
+                if isinstance(event, RunFailed):
+                    self.last_failure = event
+                self._set_state("idle")
+        self.events_arrived.emit(events)
+        if self.state == "idle":
+            self.timer.stop()
+        return events
+
+    # ------------------------------------------------------------- controls
+    def pause(self) -> None:
+        if self.active:
+            self.host.pause()
+
+    def resume(self) -> None:
+        if self.active:
+            self.host.resume()
+
+    def step(self, n: int = 1) -> None:
+        if self.active:
+            self.host.step(n)
+
+    def stop(self) -> None:
+        if self.active:
+            self._set_state("stopping")
+            self.host.stop()
+
+    def set(self, name: str, value: float) -> None:
+        if self.active:
+            self.host.set(name, value)
+
+    def sync_state(self, timeout: float = 30.0) -> bool:
+        """Bring the run's saved state up to date (before a save while training).
+        True when the run's state is current."""
+        if not self.active:
+            return True
+        self.host.checkpoint()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = self.drain()
+            if any(isinstance(e, Checkpoint) for e in events) or not self.active:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        self.timer.stop()
+        if self.active:
+            self.host.stop()
+        ended = self.host.shutdown(timeout)
+        self.state = "idle"
+        return ended

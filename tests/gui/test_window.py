@@ -1,0 +1,186 @@
+"""The window end to end: assemble a model in the forms, train it in the
+background, see every plot fill, change settings live, save and reopen."""
+
+import numpy as np
+
+from tests.gui.conftest import train_to_end, wait_until
+
+
+def choose(window, key, value):
+    """Pick `value` in a combo box the way a user does."""
+    form = next(f for f in window.forms.values() if key in f.editors)
+    combo = form.editors[key]
+    index = combo.findData(value)
+    assert index >= 0, f"{value} is not offered for {key}"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def type_into(qtbot, window, key, text):
+    form = next(f for f in window.forms.values() if key in f.editors)
+    editor = form.editors[key]
+    editor.clear()
+    qtbot.keyClicks(editor, text)
+    editor.editingFinished.emit()
+    return form
+
+
+def quick(window, steps, probe_every=10):
+    """Short runs probe on schedule (the probe time budget is for long runs)."""
+    window.set_draft(window.draft.with_overrides({"training.steps": steps, "training.eval_every": 25,
+                                                  "probes.every": probe_every, "probes.max_time_fraction": 1.0}))
+
+
+def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_path):
+    window = make_window("process")
+    choose(window, "model.family", "rnn")
+    choose(window, "model.cell", "lstm")
+    choose(window, "task.name", "recall")
+    type_into(qtbot, window, "model.hidden_size", "48")
+    assert window.draft.model.cell == "lstm" and window.draft.model.hidden_size == 48
+    assert "rnn" in window.diagram.block_names  # the diagram follows the form
+    quick(window, 100_000)
+    assert window.train()
+    wait_until(qtbot, lambda: len(window.controller.run.history) >= 60, message="60 steps")
+    type_into(qtbot, window, "training.lr", "0.0042")
+    run = window.controller.run
+    wait_until(qtbot, lambda: np.isclose(run.history.column("lr")[-1], 0.0042), message="the new lr in use")
+    wait_until(qtbot, lambda: all(p.has_data() for p in window.panels.values() if p is not window.panels["attention"]),
+               message="every plot to have data")
+    assert window.panels["attention"].message.text() == "This model has no attention."
+    window.stop()
+    wait_until(qtbot, lambda: not window.controller.active, message="the stop")
+    steps = run.step
+    assert steps >= 60 and run.state is not None
+    assert "[*]" in window.windowTitle() and window.isWindowModified()
+    path = tmp_path / "lab.seqlab"
+    assert window._save_to(path)
+    assert not window.isWindowModified() and window.windowTitle().startswith("lab.seqlab")
+
+    reopened = make_window("thread", path)
+    assert [r.id for r in reopened.project.runs] == [r.id for r in window.project.runs]
+    again = reopened.project.run()
+    assert again.step == steps and len(again.history) == len(run.history)
+    np.testing.assert_array_equal(again.history.column("train_loss"), run.history.column("train_loss"))
+    assert reopened.draft.model.cell == "lstm"
+    assert reopened.panels["loss"].has_data() and reopened.panels["inside"].has_data()
+
+
+def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
+    window = make_window()
+    assert window.draft.model.family == "seq2seq" and window.draft.model.attention != "none"
+    quick(window, 60)
+    train_to_end(qtbot, window)
+    attention = window.panels["attention"]
+    assert attention.has_data()
+    matrix, queries, keys, step = attention._shown
+    assert step == 60 and matrix.shape == (len(queries), len(keys)) and matrix.sum() > 0
+    np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-3)  # each query's weights sum to one
+    assert all(p.has_data() for p in window.panels.values())
+    assert window.step_label.text() == "step 60" and window.progress.value() == 60
+
+
+def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
+    window = make_window()
+    choose(window, "model.family", "transformer")
+    assert window.draft.model.arch == "encoder_decoder"  # the one that can learn the task
+    quick(window, 40)
+    train_to_end(qtbot, window)
+    attention = window.panels["attention"]
+    assert attention.has_data()
+    maps = [attention.which.itemData(i) for i in range(attention.which.count())]
+    assert set(maps) == {"self", "cross", "decoder_self"}
+    assert attention.head.count() == window.draft.model.heads + 1  # each head and their mean
+    attention.head.setCurrentIndex(2)
+    assert attention._shown[0].shape[0] > 0
+    assert window.panels["inside"].message.text().startswith("Gates and hidden states are shown for recurrent")
+
+
+def test_invalid_values_are_refused_next_to_their_field_and_edits_undo(qtbot, make_window):
+    window = make_window()
+    before = window.draft
+    form = type_into(qtbot, window, "model.hidden_size", "-5")
+    assert form.error_text("model.hidden_size") == "model.hidden_size=-5 must be at least 1"
+    assert form.editors["model.hidden_size"].text() == "128" and window.draft == before
+    type_into(qtbot, window, "model.hidden_size", "96")
+    assert form.error_text("model.hidden_size") == "" and window.draft.model.hidden_size == 96
+    assert "96" in " ".join(b for b in window.diagram.block_names) or window.diagram.blueprint.total_parameters > 0
+    window.undo_action.trigger()
+    assert window.draft.model.hidden_size == 128 and form.editors["model.hidden_size"].text() == "128"
+    window.redo_action.trigger()
+    assert window.draft.model.hidden_size == 96
+    choose(window, "model.family", "transformer")
+    form = type_into(qtbot, window, "model.heads", "3")
+    assert "not divisible by model.heads=3" in form.error_text("model.heads")
+    assert window.draft.model.heads == 4
+
+
+def test_a_bad_project_file_gets_one_message_and_changes_nothing(qtbot, make_window, dialogs, tmp_path):
+    window = make_window()
+    project = window.project
+    bad = tmp_path / "broken.seqlab"
+    bad.write_bytes(b"not a zip at all")
+    assert not window.open_file(bad)
+    assert window.project is project
+    (kind, title, text), = dialogs["shown"]
+    assert kind == "warning" and "broken.seqlab" in text
+
+
+def test_plots_export_png_svg_and_csv(qtbot, make_window, tmp_path):
+    window = make_window()
+    quick(window, 30)
+    train_to_end(qtbot, window)
+    for name, panel in window.panels.items():
+        for suffix in (".png", ".svg", ".csv"):
+            path = tmp_path / f"{name}{suffix}"
+            assert panel.export(path), path
+            data = path.read_bytes()
+            if suffix == ".png":
+                assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            elif suffix == ".svg":
+                assert b"<svg" in data and (b"<path" in data or b"<polyline" in data or b"<image" in data)
+            else:
+                assert len(data.decode().splitlines()) >= 2
+
+
+def test_dark_theme_reaches_the_plots_and_the_diagram(qtbot, make_window):
+    from lab_gui.theme import DARK
+
+    window = make_window()
+    window.set_theme_choice("dark")
+    assert window.panels["loss"].graphics.backgroundBrush().color().name() == DARK.background
+    assert window.diagram.scene().backgroundBrush().color().name() == DARK.background
+
+
+def test_a_killed_engine_is_reported_and_training_starts_again(qtbot, make_window):
+    import os
+    import signal
+    import time
+
+    window = make_window("process")
+    quick(window, 1_000_000)
+    assert window.train()
+    run = window.controller.run
+    wait_until(qtbot, lambda: len(run.history) >= 20, message="20 steps")
+    os.kill(window.controller.host.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    wait_until(qtbot, lambda: not window.banner.isHidden(), timeout=5, message="the report")
+    assert time.monotonic() - killed < 1.5
+    assert "engine process died" in window.banner.text()
+    kept = len(run.history)
+    assert kept >= 20 and window.project.run() is run
+    quick(window, 20)
+    assert window.train()
+    wait_until(qtbot, lambda: not window.controller.active, message="the new run")
+    assert len(run.history) == kept  # what the dead engine sent is kept as it was
+    assert window.project.run() is not run and window.project.run().step == 20
+
+
+def test_the_dock_layout_and_theme_come_back_next_time(qtbot, make_window):
+    window = make_window(settings_name="shared")
+    window.docks["norms"].hide()
+    window.set_theme_choice("dark")
+    window.close()
+    again = make_window(settings_name="shared")
+    assert again.docks["norms"].isHidden() and not again.docks["loss"].isHidden()
+    assert again.theme.name == "dark"
