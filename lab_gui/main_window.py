@@ -9,6 +9,7 @@ default project), so it appears as fast as a bare Qt window does.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -25,6 +26,8 @@ APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
 MAX_RECENT = 8
 LAYOUT_VERSION = 1
+FRAME_SECONDS = 0.033
+REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
 
 
 class SpecEdit(QUndoCommand):
@@ -225,6 +228,9 @@ class MainWindow(QMainWindow):
                        "inside": InsidePanel(), "norms": GroupNormPanel()}
         for name, panel in self.panels.items():
             self.docks[name].setWidget(panel)
+            self.docks[name].visibilityChanged.connect(lambda visible, n=name: self._dock_shown(n, visible))
+        self._stale: set[str] = set()
+        self._last_redraw, self._redraw_interval = 0.0, FRAME_SECONDS
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
         self.controller = TrainingController(host, self)
         self.controller.events_arrived.connect(self._on_events)
@@ -591,11 +597,34 @@ class MainWindow(QMainWindow):
                 self._show_failure(event)
                 self._fill_run_picker()
         if scalars or probes:
-            for name, panel in self.panels.items():
-                if probes or name in ("loss", "norms"):
-                    panel.refresh()
-        self._status_from_run(run)
-        self._update_title()
+            self._stale.update(name for name in self.panels if probes or name in ("loss", "norms"))
+        if self._redraw(force=not self.controller.active):
+            self._status_from_run(run)
+            self._update_title()
+
+    def _redraw(self, force: bool = False) -> bool:
+        """Redraw the stale plots that can be seen, at most every REDRAW_COST_FACTOR
+        times what the last redraw cost: on a small machine the engine's torch
+        threads share the cores with this process, and every millisecond the
+        window spends drawing is one they wait (measured in benchmarks/window.py)."""
+        now = time.perf_counter()
+        if not force and now - self._last_redraw < self._redraw_interval:
+            return False
+        for name in list(self._stale):
+            panel = self.panels[name]
+            if panel.visibleRegion().isEmpty() and not force:
+                continue  # drawn when its dock is shown
+            panel.refresh()
+            self._stale.discard(name)
+        cost = time.perf_counter() - now
+        self._last_redraw = time.perf_counter()
+        self._redraw_interval = max(FRAME_SECONDS, REDRAW_COST_FACTOR * cost)
+        return True
+
+    def _dock_shown(self, name: str, visible: bool) -> None:
+        if visible and name in self._stale:
+            self.panels[name].refresh()
+            self._stale.discard(name)
 
     def _show_failure(self, event) -> None:
         first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
@@ -610,16 +639,18 @@ class MainWindow(QMainWindow):
             return
         history = run.history
         step = int(history.column("step")[-1]) + 1 if len(history) else run.step  # steps done
-        self.step_label.setText(f"step {step:,}")
+        loss, speed = "loss —", "— tokens/s"
         if len(history) and "train_loss" in history.names:
-            self.loss_label.setText(f"loss {float(history.column('train_loss')[-1]):.4g}")
+            loss = f"loss {float(history.column('train_loss')[-1]):.4g}"
             if "tokens_per_second" in history.names:
-                self.speed_label.setText(f"{float(history.column('tokens_per_second')[-1]):,.0f} tokens/s")
-        else:
-            self.loss_label.setText("loss —")
-            self.speed_label.setText("— tokens/s")
-        self.progress.setRange(0, max(run.spec.training.steps, 1))
-        self.progress.setValue(min(step, run.spec.training.steps))
+                speed = f"{float(history.column('tokens_per_second')[-1]):,.0f} tokens/s"
+        for label, text in ((self.step_label, f"step {step:,}"), (self.loss_label, loss), (self.speed_label, speed)):
+            if label.text() != text:  # an unchanged text costs no relayout
+                label.setText(text)
+        total = max(run.spec.training.steps, 1)
+        if self.progress.maximum() != total:
+            self.progress.setRange(0, total)
+        self.progress.setValue(min(step, total))
 
     def _on_state(self, state: str) -> None:
         self.state_label.setText(state)

@@ -32,7 +32,6 @@ class GroupNormPanel(PlotPanel):
 
     def refresh(self) -> None:
         theme = self.theme
-        self.total.setPen(pg.mkPen(theme.color(3), width=1))
         run = self.run
         if run is not None and len(run.history) and "grad_norm" in run.history.names:
             norms = run.history.column("grad_norm")
@@ -59,6 +58,10 @@ class GroupNormPanel(PlotPanel):
         self._label_groups()
         self.bar_plot.setTitle(f"Per group, step {snapshot.step}", color=theme.foreground)
         self.bar_plot.setYRange(-0.6, len(names) - 0.4, padding=0)
+
+    def apply_theme(self, theme) -> None:
+        self.total.setPen(pg.mkPen(theme.color(3), width=1))
+        super().apply_theme(theme)
 
     def _label_groups(self) -> None:
         """Label every k-th group when there are more groups than lines of text fit."""

@@ -36,7 +36,7 @@ class LossPanel(PlotPanel):
         self.train_curve.setDownsampling(auto=True, method="peak")
         self.val_curve = self.loss_plot.plot(name="validation", symbol="o", symbolSize=6)
         self.metric_curves: dict[str, pg.PlotDataItem] = {}
-        self.x_axis.currentIndexChanged.connect(self.refresh)
+        self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
         self.log_scale.toggled.connect(self._log_changed)
         self._log_changed(True)
 
@@ -44,18 +44,25 @@ class LossPanel(PlotPanel):
         self.loss_plot.setLogMode(y=on)
         self.refresh()
 
+    def _x_axis_changed(self) -> None:
+        label = "wall time (s)" if self.x_axis.currentIndex() == 1 else "step"
+        self.loss_plot.setLabel("bottom", label)
+        self.metric_plot.setLabel("bottom", label)
+        self.refresh()
+
+    def apply_theme(self, theme) -> None:
+        # Pens are set here, not per frame: setPen and setLabel re-lay out the plot.
+        self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
+        self.val_curve.setPen(pg.mkPen(theme.color(1), width=2))
+        self.val_curve.setSymbolBrush(theme.color(1))
+        self.val_curve.setSymbolPen(theme.color(1))
+        super().apply_theme(theme)
+
     def _x(self, steps: np.ndarray, wall: np.ndarray) -> np.ndarray:
         return wall if self.x_axis.currentIndex() == 1 else steps
 
     def refresh(self) -> None:
         theme = self.theme
-        self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
-        self.val_curve.setPen(pg.mkPen(theme.color(1), width=2))
-        self.val_curve.setSymbolBrush(theme.color(1))
-        self.val_curve.setSymbolPen(theme.color(1))
-        label = "wall time (s)" if self.x_axis.currentIndex() == 1 else "step"
-        self.loss_plot.setLabel("bottom", label)
-        self.metric_plot.setLabel("bottom", label)
         run = self.run
         if run is None or not len(run.history):
             self.train_curve.setData([], [])
@@ -78,13 +85,14 @@ class LossPanel(PlotPanel):
             names = [n for n in evaluations[-1].values if n != "val_loss"]
             for index, name in enumerate(names):
                 curve = self.metric_curves.get(name)
-                if curve is None:
-                    curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
-                    self.metric_curves[name] = curve
-                colour = theme.color(2 + index)
-                curve.setPen(pg.mkPen(colour, width=2))
-                curve.setSymbolBrush(colour)
-                curve.setSymbolPen(colour)
+                if curve is None or curve.opts["pen"].color().name() != theme.color(2 + index):
+                    colour = theme.color(2 + index)
+                    if curve is None:
+                        curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
+                        self.metric_curves[name] = curve
+                    curve.setPen(pg.mkPen(colour, width=2))
+                    curve.setSymbolBrush(colour)
+                    curve.setSymbolPen(colour)
                 curve.setData(ex, [e.values.get(name, np.nan) for e in evaluations])
         else:
             self.val_curve.setData([], [])

@@ -1,0 +1,180 @@
+"""The window's speed targets, each a ratio or a figure measured side by side in
+one run (offscreen Qt; the machine is shared, so compare within a run only):
+
+1. Training throughput with the window open and every plot live, divided by
+   the same training in the engine's own loop with no window (alternating
+   rounds; steps per second from the engine's per-step wall times in both).
+2. GUI responsiveness while it trains: lateness of a 5 ms timer on the GUI
+   thread, p99.
+3. A 1,000,000-point loss history redrawn: frames per second.
+4. Time to first window: `python main.py` up to the window on screen, divided
+   by a bare PySide6 QMainWindow's, each a fresh interpreter (median of runs).
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/window.py [--steps N] [--rounds R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from harness import LAST_RUN, MODELS, engine_steps_per_second, spec_for  # noqa: E402
+from engine.events import Scalars  # noqa: E402
+
+
+def steady_rate(steps: np.ndarray, wall: np.ndarray) -> float:
+    """Steps per second over the run, leaving out the first 10% (warm-up)."""
+    start = len(steps) // 10
+    return (steps[-1] - steps[start]) / (wall[-1] - wall[start])
+
+
+def bare_rate(spec, steps: int) -> float:
+    engine_steps_per_second(spec, steps)
+    scalars = [e for e in LAST_RUN if isinstance(e, Scalars)]
+    return steady_rate(np.concatenate([s.steps for s in scalars]), np.concatenate([s.wall_time for s in scalars]))
+
+
+def window_rate(app, window, spec, steps: int, lateness_timer: bool = False) -> tuple[float, list[float]]:
+    """Train in the window (engine process, every plot live); returns the rate and,
+    with `lateness_timer`, the lateness (ms) of a 5 ms GUI timer meanwhile. The
+    timer is left out of the throughput rounds: waking 200 times a second is
+    load the window itself never makes."""
+    window.set_draft(spec.with_overrides({"training.steps": steps}))
+    lateness: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.setInterval(5)
+
+    def tick():
+        lateness.append(max(clock.nsecsElapsed() / 1e6 - 5.0, 0.0))
+        clock.restart()
+
+    timer.timeout.connect(tick)
+    window.new_run()
+    assert window.train()
+    loop = QEventLoop()  # wait as app.exec() does: asleep until an event comes
+    window.controller.state_changed.connect(lambda state: state == "idle" and loop.quit())
+    clock.start()
+    if lateness_timer:
+        timer.start()
+    if window.controller.active:
+        loop.exec()
+    timer.stop()
+    run = window.controller.run
+    assert run.step == steps, window.banner.text()
+    assert all(p.has_data() for n, p in window.panels.items() if n in ("loss", "gradients", "inside")), \
+        {n: p.has_data() for n, p in window.panels.items()}
+    return steady_rate(run.history.column("step"), run.history.column("wall_time")), lateness[5:]
+
+
+def redraw_fps(app, points: int = 1_000_000, frames: int = 60) -> float:
+    from engine.presets import load_preset
+    from engine.project import Project
+    from lab_gui.plots.loss import LossPanel
+
+    run = Project().add_run(load_preset("hello-rnn"))
+    steps = np.arange(points, dtype=np.int64)
+    loss = (2.0 * np.exp(-steps / 2e5) + 0.05 * np.random.default_rng(0).random(points)).astype(np.float32)
+    run.history.add(Scalars(steps, steps * 1e-3, {"train_loss": loss}))
+    panel = LossPanel()
+    panel.resize(900, 560)
+    panel.show()
+    panel.show_run(run)
+    app.processEvents()
+    began = time.perf_counter()
+    for _ in range(frames):
+        panel.refresh()  # what the window does each frame while training
+        panel.graphics.viewport().repaint()
+    elapsed = time.perf_counter() - began
+    panel.close()
+    return frames / elapsed
+
+
+FIRST_WINDOW = {
+    "bare": ("import time; t = float(__import__('sys').argv[1])\n"
+             "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+             "app = QApplication([]); w = QMainWindow(); w.resize(1480, 920); w.show(); app.processEvents()\n"
+             "print(time.time() - t)"),
+    "seqlab": ("import time; t = float(__import__('sys').argv[1])\n"
+               "from PySide6.QtWidgets import QApplication\n"
+               "app = QApplication([])\n"
+               "from lab_gui.main_window import MainWindow\n"
+               "w = MainWindow(); w.show(); app.processEvents()\n"
+               "print(time.time() - t)"),
+}
+
+
+def first_window_seconds(which: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.time()
+    out = subprocess.run([sys.executable, "-c", FIRST_WINDOW[which], repr(started)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--launches", type=int, default=7)
+    args = parser.parse_args()
+
+    app = QApplication.instance() or QApplication([])
+    from lab_gui.main_window import MainWindow
+
+    settings = QSettings(str(Path(os.environ.get("TMPDIR", "/tmp")) / "seqlab-bench.ini"), QSettings.IniFormat)
+    window = MainWindow(host_kind="process", settings=settings)
+    window.resize(1480, 920)
+    window.show()
+    window.finish_startup(None)
+    window.controller.host.launch()
+    spec = spec_for(MODELS["LSTM"], "cpu")
+    window_rate(app, window, spec, 50)  # warm the engine process up
+    bare, gui = [], []
+    for _ in range(args.rounds):
+        bare.append(bare_rate(spec, args.steps))
+        gui.append(window_rate(app, window, spec, args.steps)[0])
+    late = window_rate(app, window, spec, args.steps, lateness_timer=True)[1]
+    window.trained_since_save = False  # nothing to save: close without asking
+    window.undo_stack.setClean()
+    window._update_title()
+    window.close()
+
+    fps = redraw_fps(app)
+    launches = {which: [] for which in FIRST_WINDOW}
+    for _ in range(args.launches):
+        for which in FIRST_WINDOW:
+            launches[which].append(first_window_seconds(which))
+
+    print(f"LSTM language model (shakespeare, 64 steps x 32), {args.steps} steps x {args.rounds} rounds, CPU")
+    print(f"{'':32} {'best':>8} {'median':>8}")
+    print(f"{'bare engine loop, steps/s':32} {max(bare):8.2f} {statistics.median(bare):8.2f}")
+    print(f"{'window, all plots live, steps/s':32} {max(gui):8.2f} {statistics.median(gui):8.2f}")
+    ratios = [g / b for g, b in zip(gui, bare)]
+    print(f"throughput: window / bare = {max(gui) / max(bare):.3f} (best), "
+          f"{statistics.median(ratios):.3f} (median of rounds); target >= 0.95")
+    p99 = float(np.percentile(late, 99))
+    print(f"GUI 5 ms timer lateness while training: p50 {np.percentile(late, 50):.2f} ms, "
+          f"p99 {p99:.2f} ms, max {max(late):.1f} ms over {len(late)} ticks; target p99 <= 17 ms")
+    print(f"1,000,000-point loss history: {fps:.1f} redraws per second; target >= 30")
+    bare_first, ours_first = statistics.median(launches["bare"]), statistics.median(launches["seqlab"])
+    print(f"time to first window: bare PySide6 {bare_first:.3f} s, SeqLab {ours_first:.3f} s "
+          f"(medians of {args.launches}): {ours_first / bare_first:.2f}x; target <= 1.5x")
+
+
+if __name__ == "__main__":
+    main()
