@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
         pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
         self.devices = available_devices()
         self.diagram = ModelDiagram()
+        self.diagram.setMinimumWidth(360)  # the docks must not squeeze the model out of sight
         self.setCentralWidget(self.diagram)
         self.forms = {"model": SpecForm(MODEL_FIELDS), "task": SpecForm(TASK_FIELDS),
                       "training": SpecForm(TRAINING_FIELDS)}
