@@ -29,8 +29,7 @@ class RunControl:
         self._stop = False
         self._budget = 0  # steps allowed while paused
         self._changes: list[tuple[str, float]] = []
-        self._probe_requested = False
-        self._checkpoint_requested = False
+        self._requests: set[str] = set()  # "probe", "checkpoint": answered at the next chance
 
     def pause(self) -> None:
         with self._cond:
@@ -59,30 +58,29 @@ class RunControl:
             self._changes.append((name, value))
             self._cond.notify_all()
 
-    def request_probe(self) -> None:
-        """Probe the model at the next chance (also while paused)."""
+    def _request(self, kind: str) -> None:
         with self._cond:
-            self._probe_requested = True
+            self._requests.add(kind)
             self._cond.notify_all()
 
-    def take_probe_request(self) -> bool:
-        with self._cond:
-            requested, self._probe_requested = self._probe_requested, False
-            return requested
+    def request_probe(self) -> None:
+        """Probe the model at the next chance (also while paused)."""
+        self._request("probe")
 
     def request_checkpoint(self) -> None:
         """Send the run's complete state at the next chance (also while paused)."""
-        with self._cond:
-            self._checkpoint_requested = True
-            self._cond.notify_all()
+        self._request("checkpoint")
 
-    def take_checkpoint_request(self) -> bool:
+    def take_request(self, kind: str) -> bool:
+        """True if `kind` was asked for since it was last taken."""
         with self._cond:
-            requested, self._checkpoint_requested = self._checkpoint_requested, False
-            return requested
+            if kind in self._requests:
+                self._requests.discard(kind)
+                return True
+            return False
 
     def _asked(self) -> bool:
-        return self._stop or bool(self._changes) or self._probe_requested or self._checkpoint_requested
+        return self._stop or bool(self._changes) or bool(self._requests)
 
     @property
     def paused(self) -> bool:
@@ -161,9 +159,9 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         if trainer.spec.probes.every > 0 and trainer.step == 0:
             emit(budget.probe(trainer))  # where the run starts from, to compare against
         while trainer.step < trainer.total_steps:
-            if control.take_probe_request():  # asked for: always answered
+            if control.take_request("probe"):  # asked for: always answered
                 emit([*trainer.flush(), *budget.probe(trainer)])
-            if control.take_checkpoint_request():
+            if control.take_request("checkpoint"):
                 emit([*trainer.flush(), checkpoint_event(trainer)])
             for name, value in control.take_changes():
                 try:
