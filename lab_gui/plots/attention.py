@@ -5,11 +5,9 @@ that scrubs through the run's kept probe snapshots."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from lab_gui.plots.panel import PlotPanel, new_plot, set_items
+from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
@@ -37,10 +35,7 @@ class AttentionPanel(PlotPanel):
         self.plot = new_plot(self.graphics, 0, 0, "Attention", "attended token (key)", "query token")
         self.plot.invertY(True)
         self.plot.setAspectLocked(False)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(0, 1), interactive=False, width=14, label="weight")
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot)
+        self.heatmap = Heatmap(self.plot, (0, 1), label="weight")
         self._shown: tuple[np.ndarray, list[str], list[str], int] | None = None
         for combo in (self.which, self.layer, self.head):
             combo.currentIndexChanged.connect(self.refresh)
@@ -60,12 +55,12 @@ class AttentionPanel(PlotPanel):
         return [s for s in self.run.probes.snapshots() if s.attention]
 
     def refresh(self) -> None:
-        self.colour_bar.setColorMap(pg.colormap.get(self.theme.colormap))
+        self.heatmap.set_colormap(self.theme.colormap)
         snapshots = self._snapshots()
         snapshot = self.scrubber.pick(snapshots)
         if snapshot is None:
             self._shown = None
-            self.image.clear()
+            self.heatmap.clear()
             self.plot.getAxis("bottom").setTicks(None)
             self.plot.getAxis("left").setTicks(None)
             family = self.run.spec.model if self.run is not None else None
@@ -95,12 +90,9 @@ class AttentionPanel(PlotPanel):
         queries = _labels(snapshot.tokens.get(query_stream), matrix.shape[0])
         keys = _labels(snapshot.tokens.get(key_stream), matrix.shape[1])
         self._shown = (matrix, queries, keys, snapshot.step)
-        self.image.setImage(matrix, levels=(0.0, max(float(matrix.max()), 1e-6)), autoLevels=False)
-        self.image.setRect(QRectF(-0.5, -0.5, matrix.shape[1], matrix.shape[0]))
-        self.colour_bar.setLevels((0.0, max(float(matrix.max()), 1e-6)))
+        self.heatmap.show(matrix, (0.0, max(float(matrix.max()), 1e-6)))
         self.plot.getAxis("bottom").setTicks([list(enumerate(keys))])
         self.plot.getAxis("left").setTicks([list(enumerate(queries))])
-        self.plot.setRange(xRange=(-0.5, matrix.shape[1] - 0.5), yRange=(-0.5, matrix.shape[0] - 0.5), padding=0)
         self.plot.setTitle(f"{MAPS.get(kind, kind)}, step {snapshot.step}", color=self.theme.foreground)
 
     def has_data(self) -> bool:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from lab_gui.plots.panel import PlotPanel, label_decades, new_plot
+from lab_gui.plots.panel import Heatmap, PlotPanel, label_decades, new_plot
 
 LOSSES = {"last position": "last", "full loss": "full"}
 
@@ -30,10 +29,7 @@ class GradientPanel(PlotPanel):
         self.finish_controls()
         self.heat_plot = new_plot(self.graphics, 0, 0, "log10 ‖dL/dx_t‖ over training", "input timestep t",
                                   "probe step")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.heat_plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(-6, 0), interactive=False, width=14)
-        self.colour_bar.setImageItem(self.image, insert_in=self.heat_plot)
+        self.heatmap = Heatmap(self.heat_plot, (-6, 0))
         # Side by side: the dock is wider than it is tall.
         self.profile_plot = new_plot(self.graphics, 0, 1, "Latest profile", "input timestep t", "‖dL/dx_t‖")
         self.profile_plot.setLogMode(y=True)
@@ -88,10 +84,10 @@ class GradientPanel(PlotPanel):
         theme = self.theme
         self.profile.setPen(pg.mkPen(theme.color(0), width=2))
         self.profile.setSymbolBrush(theme.color(0))
-        self.colour_bar.setColorMap(pg.colormap.get(theme.colormap))
+        self.heatmap.set_colormap(theme.colormap)
         data = self._data()
         if data is None:
-            self.image.clear()
+            self.heatmap.clear()
             self.profile.setData([], [])
             self._rows, self._steps = None, []
             self.say("Gradients appear at the first probe." if self.run is not None else "")
@@ -107,9 +103,7 @@ class GradientPanel(PlotPanel):
             low -= 0.5
             high += 0.5
         # Timesteps no sequence reaches are shown at the bottom of the scale.
-        self.image.setImage(np.nan_to_num(logs, nan=low), levels=(low, high), autoLevels=False)
-        self.image.setRect(QRectF(-0.5, -0.5, matrix.shape[1], matrix.shape[0]))
-        self.colour_bar.setLevels((low, high))
+        self.heatmap.show(np.nan_to_num(logs, nan=low), (low, high), fit=False)
         self._label_steps(steps)
         latest = matrix[-1]
         keep = np.isfinite(latest) & (latest > 0)

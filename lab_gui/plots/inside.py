@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from lab_gui.plots.panel import PlotPanel, new_plot, set_items
+from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 GATES_IN_0_1 = {"input", "forget", "output", "reset", "update"}  # sigmoid gates
@@ -29,10 +28,7 @@ class InsidePanel(PlotPanel):
         self.scrubber.add_to(self.controls)
         self.finish_controls()
         self.plot = new_plot(self.graphics, 0, 0, "", "token (time →)", "unit")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(-1, 1), interactive=False, width=14)
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot)
+        self.heatmap = Heatmap(self.plot, (-1, 1))
         self._shown = None
         self.layer.currentIndexChanged.connect(self.refresh)
         self.quantity.currentIndexChanged.connect(self.refresh)
@@ -47,7 +43,7 @@ class InsidePanel(PlotPanel):
         snapshot = self.scrubber.pick(snapshots)
         if snapshot is None:
             self._shown = None
-            self.image.clear()
+            self.heatmap.clear()
             if self.run is not None and self.run.spec.model.family == "transformer":
                 self.say("Gates and hidden states are shown for recurrent layers; a Transformer has none.")
             else:
@@ -69,12 +65,9 @@ class InsidePanel(PlotPanel):
         else:
             bound = max(float(np.abs(values).max()), 1e-6)
             levels, cmap = (-bound, bound), pg.colormap.get("CET-D1")
-        self.colour_bar.setColorMap(cmap)
-        self.image.setImage(values, levels=levels, autoLevels=False)
-        self.colour_bar.setLevels(levels)
-        self.image.setRect(QRectF(-0.5, -0.5, values.shape[1], values.shape[0]))
+        self.heatmap.set_colormap(cmap)
+        self.heatmap.show(values, levels)
         self.plot.getAxis("bottom").setTicks([[(i, t if t.strip() else repr(t)) for i, t in enumerate(tokens)]])
-        self.plot.setRange(xRange=(-0.5, values.shape[1] - 0.5), yRange=(-0.5, values.shape[0] - 0.5), padding=0)
         self.plot.setTitle(f"{layer}: {quantity.replace('_', ' ')}, step {snapshot.step}",
                            color=self.theme.foreground)
         self._shown = (values, tokens, f"{layer}/{quantity}", snapshot.step)

@@ -53,16 +53,15 @@ class LossPanel(PlotPanel):
     def apply_theme(self, theme) -> None:
         # Pens are set here, not per frame: setPen and setLabel re-lay out the plot.
         self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
-        self.val_curve.setPen(pg.mkPen(theme.color(1), width=2))
-        self.val_curve.setSymbolBrush(theme.color(1))
-        self.val_curve.setSymbolPen(theme.color(1))
+        _style_points(self.val_curve, theme.color(1))
+        for index, curve in enumerate(self.metric_curves.values()):
+            _style_points(curve, theme.color(2 + index))
         super().apply_theme(theme)
 
     def _x(self, steps: np.ndarray, wall: np.ndarray) -> np.ndarray:
         return wall if self.x_axis.currentIndex() == 1 else steps
 
     def refresh(self) -> None:
-        theme = self.theme
         run = self.run
         if run is None or not len(run.history):
             self.train_curve.setData([], [])
@@ -85,14 +84,10 @@ class LossPanel(PlotPanel):
             names = [n for n in evaluations[-1].values if n != "val_loss"]
             for index, name in enumerate(names):
                 curve = self.metric_curves.get(name)
-                if curve is None or curve.opts["pen"].color().name() != theme.color(2 + index):
-                    colour = theme.color(2 + index)
-                    if curve is None:
-                        curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
-                        self.metric_curves[name] = curve
-                    curve.setPen(pg.mkPen(colour, width=2))
-                    curve.setSymbolBrush(colour)
-                    curve.setSymbolPen(colour)
+                if curve is None:
+                    curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
+                    _style_points(curve, self.theme.color(2 + index))
+                    self.metric_curves[name] = curve
                 curve.setData(ex, [e.values.get(name, np.nan) for e in evaluations])
         else:
             self.val_curve.setData([], [])
@@ -117,3 +112,10 @@ class LossPanel(PlotPanel):
         names = ["step", "wall_time", "train_loss"]
         columns = [history.column(n) for n in names]
         return names, zip(*(c.tolist() for c in columns))
+
+
+def _style_points(curve: pg.PlotDataItem, colour: str) -> None:
+    """A line with dots, for values measured now and then (evaluations)."""
+    curve.setPen(pg.mkPen(colour, width=2))
+    curve.setSymbolBrush(colour)
+    curve.setSymbolPen(colour)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -91,6 +92,33 @@ class PlotPanel(QWidget):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Export failed", f"Could not export {self.title} to {path}: {exc}")
             return False
+
+
+class Heatmap:
+    """An image in a plot with a colour bar beside it; cell (row, column) is
+    centred on (column, row) in the plot's coordinates, so ticks can name cells."""
+
+    def __init__(self, plot: pg.PlotItem, levels: tuple[float, float], label: str | None = None):
+        self.plot = plot
+        self.image = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=levels, interactive=False, width=14, label=label)
+        self.colour_bar.setImageItem(self.image, insert_in=plot)
+
+    def set_colormap(self, name_or_map) -> None:
+        self.colour_bar.setColorMap(pg.colormap.get(name_or_map) if isinstance(name_or_map, str) else name_or_map)
+
+    def show(self, matrix, levels: tuple[float, float], fit: bool = True) -> None:
+        """Draw `matrix` (rows, columns) with fixed colour levels; `fit` zooms to it."""
+        rows, columns = matrix.shape
+        self.image.setImage(matrix, levels=levels, autoLevels=False)
+        self.image.setRect(QRectF(-0.5, -0.5, columns, rows))
+        self.colour_bar.setLevels(levels)
+        if fit:
+            self.plot.setRange(xRange=(-0.5, columns - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
+
+    def clear(self) -> None:
+        self.image.clear()
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
