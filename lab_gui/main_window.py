@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QWidget)
 
 from engine.errors import SeqLabError
-from engine.spec import ExperimentSpec
+from engine.spec import ExperimentSpec, get_key
 from lab_gui import theme as themes
 
 APP_NAME = "SeqLab"
@@ -316,12 +316,12 @@ class MainWindow(QMainWindow):
         form.clear_errors()
         if not result.changed:
             return True
-        shown = ", ".join(f"{k}={_plain(getattr(getattr(result.spec, k.split('.')[0]), k.split('.')[1]))}"
+        shown = ", ".join(f"{k}={_plain(get_key(result.spec, k))}"
                           for k in result.changed)
         self.undo_stack.push(SpecEdit(self, self.draft, result.spec, f"Set {shown}"))
         live = ALL_FIELDS[key].live
         if live and self.controller.active:
-            self.controller.set(live, float(getattr(result.spec.training, key.split(".")[1])))
+            self.controller.set(live, float(get_key(result.spec, key)))
         return True
 
     def _redraw_diagram(self) -> None:
