@@ -15,6 +15,7 @@ from engine.events import Checkpoint
 from engine.training import Trainer
 
 FORMAT = 1
+IMPLEMENTATION_OPTIONS = ("fused", "foreach", "capturable", "differentiable")
 
 
 def capture(trainer: Trainer) -> tuple[dict[str, torch.Tensor], dict]:
@@ -42,7 +43,7 @@ def capture(trainer: Trainer) -> tuple[dict[str, torch.Tensor], dict]:
         "train_seconds": trainer.train_seconds, "elapsed": time.perf_counter() - trainer.started,
         "last_train_loss": None if math.isnan(trainer.last_train_loss) else trainer.last_train_loss,
         "last_evaluation": dict(trainer.last_evaluation),
-        "optimizer_groups": groups, "optimizer_numbers": numbers,
+        "optimizer_groups": groups, "optimizer_numbers": numbers, "skipped_steps": trainer.skipped_steps,
     }
     return tensors, meta
 
@@ -83,7 +84,9 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     current = trainer.optimizer.state_dict()["param_groups"]
     if len(current) != len(meta["optimizer_groups"]):
         raise SeqLabError("the checkpoint's optimizer does not fit this run's")
-    groups = [{**{k: (tuple(v) if k == "betas" else v) for k, v in saved.items()}, "params": now["params"]}
+    # How the optimizer runs here (fused or not) belongs to this process, not to the run.
+    groups = [{**{k: (tuple(v) if k == "betas" else v) for k, v in saved.items()},
+               **{k: now[k] for k in IMPLEMENTATION_OPTIONS if k in now}, "params": now["params"]}
               for saved, now in zip(meta["optimizer_groups"], current)]
     trainer.optimizer.load_state_dict({"state": state, "param_groups": groups})
     trainer.rng_state = {"cpu": tensors["rng/cpu"].clone()}
@@ -97,6 +100,7 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     trainer.teacher_forcing_override = meta["teacher_forcing_override"]
     trainer.tokens_seen = int(meta["tokens_seen"])
     trainer.train_seconds = float(meta["train_seconds"])
+    trainer.skipped_steps = int(meta.get("skipped_steps", 0))
     trainer.continue_clock(float(meta["elapsed"]))
     trainer.last_train_loss = math.nan if meta["last_train_loss"] is None else float(meta["last_train_loss"])
     trainer.last_evaluation = dict(meta["last_evaluation"])

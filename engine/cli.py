@@ -260,6 +260,9 @@ def _finish(args, trainer: Trainer, event, history: ScalarHistory, probes: Probe
     if isinstance(event, RunFailed):
         print(f"seqlab: error: training failed at step {event.step}: {event.message}", file=sys.stderr)
         return 1
+    if trainer.divergence is not None:
+        print(f"seqlab: {trainer.divergence.message}", file=sys.stderr)
+        return 1
     return 0
 
 

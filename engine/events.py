@@ -62,8 +62,22 @@ class RunWarning:
 @dataclass
 class RunFinished:
     step: int
-    reason: str  # "completed" | "stopped"
+    reason: str  # "completed" | "stopped" | "diverged"
     summary: dict
+
+
+@dataclass
+class Diverged:
+    """The loss or the gradient became NaN or Inf at `step`; the run ends there
+    (RunFinished with reason "diverged" follows) and keeps its finite weights."""
+
+    step: int
+    loss: float
+    grad_norm: float
+    last_finite_step: int | None
+    last_finite_loss: float | None
+    last_finite_grad_norm: float | None
+    message: str
 
 
 @dataclass
@@ -134,4 +148,4 @@ class ProbeSnapshot:
 
 
 Event = (RunStarted | Scalars | Evaluation | StateChanged | SettingChanged | RunWarning | RunFinished | RunFailed
-         | ProbeSnapshot | Checkpoint)
+         | Diverged | ProbeSnapshot | Checkpoint)

@@ -158,7 +158,7 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         budget = ProbeBudget(trainer.spec.probes.max_time_fraction, clock)
         if trainer.spec.probes.every > 0 and trainer.step == 0:
             emit(budget.probe(trainer))  # where the run starts from, to compare against
-        while trainer.step < trainer.total_steps:
+        while trainer.step < trainer.total_steps and trainer.divergence is None:
             if control.take_request("probe"):  # asked for: always answered
                 emit([*trainer.flush(), *budget.probe(trainer)])
             if control.take_request("checkpoint"):
@@ -192,14 +192,18 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             elif clock() - last_flush >= flush_interval:
                 events += trainer.flush()
                 last_flush = clock()
-            if trainer.probe_due() and budget.allows():
+            if trainer.probe_due() and budget.allows() and trainer.divergence is None:
                 events += trainer.flush()
                 events += budget.probe(trainer)
             if events:
                 emit(events)
         final = trainer.flush()
-        if trainer.step and (not trainer.last_evaluation or reason == "stopped"):
+        if trainer.divergence is not None:
+            reason = "diverged"
+        if trainer.step and (not trainer.last_evaluation or reason != "completed"):
             final.append(trainer.evaluate())
+        if trainer.divergence is not None:
+            final.append(trainer.divergence)
         if checkpoint_at_end:
             final.append(checkpoint_event(trainer))
         emit([*final, RunFinished(trainer.step, reason, trainer.summary())])

@@ -28,6 +28,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("constant", "warmup", "cosine")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("fp32", "bf16")
+NONFINITE_ACTIONS = ("stop", "skip")
 GRADIENT_LOSSES = ("last", "full")
 
 
@@ -88,6 +89,10 @@ class TrainingSpec:
     device: str = "auto"
     precision: str = "fp32"
     seed: int = 0
+    # A step whose loss or gradient is NaN or Inf is never applied. "stop" ends
+    # the run there, keeping the weights from before it; "skip" drops the step,
+    # counts it and goes on (and stops after SKIP_LIMIT such steps in a row).
+    on_nonfinite: str = "stop"
 
 
 @dataclass
@@ -362,6 +367,7 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     choice("training.schedule", tr.schedule, SCHEDULES)
     choice("training.device", tr.device, DEVICES)
     choice("training.precision", tr.precision, PRECISIONS)
+    choice("training.on_nonfinite", tr.on_nonfinite, NONFINITE_ACTIONS)
     if not 0.0 < tr.lr <= 10.0:
         bad("training.lr", f"training.lr={tr.lr} must be in (0, 10]")
     if not 0.0 <= tr.momentum < 1.0:

@@ -17,8 +17,9 @@ import torch
 
 from engine.errors import SpecError
 from engine.evaluation import evaluate
-from engine.events import Evaluation, ProbeSnapshot, Scalars
+from engine.events import Diverged, Evaluation, ProbeSnapshot, Scalars
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
+from engine.optimizers import make_optimizer, skips_on_device
 from engine.probes import ParameterGroups, run_probe
 from engine.spec import ExperimentSpec
 from engine.tasks import build_task
@@ -26,6 +27,7 @@ from engine.validation import validate_experiment
 
 FLUSH_CAPACITY = 1024  # steps buffered on the device before a flush is forced
 LIVE_SETTINGS = ("lr", "clip_norm", "teacher_forcing")
+SKIP_LIMIT = 50  # with on_nonfinite=skip: this many non-finite steps in a row end the run
 
 
 def available_devices() -> list[str]:
@@ -76,7 +78,16 @@ class Trainer:
         # process do not disturb each other and a run can be resumed exactly.
         self.rng_state = self._seeded_rng_state(tr.seed)
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = self._make_optimizer()
+        self.optimizer = make_optimizer(self.parameters, tr.optimizer, tr.lr, tr.momentum, tr.weight_decay,
+                                        self.device.type)
+        # A non-finite step is never applied. Fused optimizers skip it on the
+        # device (no sync); others are asked on the host, which waits for the device.
+        self._skip_on_device = skips_on_device(self.optimizer)
+        self._halted = torch.zeros((), device=self.device)  # on_nonfinite=stop: 1 from the first bad step on
+        self.skipped_steps = 0
+        self._bad_in_a_row = 0
+        self._last_finite: tuple[int, float, float] | None = None  # (step, loss, grad norm)
+        self.divergence: Diverged | None = None
         self.batch_generator = torch.Generator().manual_seed(tr.seed)
         self.sampling_generator = torch.Generator().manual_seed(tr.seed + 1)  # teacher forcing
         self.val_batches = self.task.val_batches(tr.batch_size, tr.eval_batches * tr.batch_size)
@@ -94,7 +105,7 @@ class Trainer:
         self.teacher_forcing_override: float | None = None
         self._autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) \
             if tr.precision == "bf16" else contextlib.nullcontext
-        self._device_buffers = torch.zeros((2, FLUSH_CAPACITY), device=self.device)  # loss, grad norm
+        self._device_buffers = torch.zeros((3, FLUSH_CAPACITY), device=self.device)  # loss, grad norm, bad
         self._host_steps = np.zeros(FLUSH_CAPACITY, dtype=np.int64)
         self._host_time = np.zeros(FLUSH_CAPACITY, dtype=np.float64)
         self._host_lr = np.zeros(FLUSH_CAPACITY, dtype=np.float32)
@@ -110,14 +121,6 @@ class Trainer:
         self.last_evaluation: dict[str, float] = {}
 
     # ----------------------------------------------------------- building
-    def _make_optimizer(self) -> torch.optim.Optimizer:
-        tr = self.spec.training
-        if tr.optimizer == "sgd":
-            return torch.optim.SGD(self.parameters, lr=tr.lr, momentum=tr.momentum,
-                                   weight_decay=tr.weight_decay)
-        cls = torch.optim.AdamW if tr.optimizer == "adamw" else torch.optim.Adam
-        return cls(self.parameters, lr=tr.lr, weight_decay=tr.weight_decay)
-
     @property
     def parameter_count(self) -> int:
         return parameter_count(self.model)
@@ -214,40 +217,117 @@ class Trainer:
             grad_norm = torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_norm, foreach=True)
         else:
             grad_norm = _total_norm(self.parameters)
-        self.optimizer.step()
-        self._record(loss.detach(), grad_norm.detach(), lr, ratio)
+        bad = (~torch.isfinite(loss.detach()) | ~torch.isfinite(grad_norm.detach())).float()
+        self._guarded_optimizer_step(bad)
+        self._record(loss.detach(), grad_norm.detach(), bad, lr, ratio)
         self.step += 1
+        if self._pending == FLUSH_CAPACITY:
+            self._overflow.append(self._drain())
         self.train_seconds += time.perf_counter() - began
 
-    def _record(self, loss, grad_norm, lr: float, ratio: float) -> None:
+    def _guarded_optimizer_step(self, bad: torch.Tensor) -> None:
+        """Apply the step unless it is non-finite. With on_nonfinite=stop, no
+        step after the first bad one is applied either: the host learns of it
+        only at the next flush, and the weights must stay those from before it."""
+        if self.spec.training.on_nonfinite == "stop":
+            torch.maximum(self._halted, bad, out=self._halted)
+            skip = self._halted
+        else:
+            skip = bad
+        if self._skip_on_device:
+            self.optimizer.grad_scale, self.optimizer.found_inf = None, skip
+            self.optimizer.step()
+        elif not bool(skip):
+            self.optimizer.step()
+
+    def _record(self, loss, grad_norm, bad, lr: float, ratio: float) -> None:
         i = self._pending
         self._device_buffers[0, i] = loss
         self._device_buffers[1, i] = grad_norm
+        self._device_buffers[2, i] = bad
         self._host_steps[i] = self.step
         self._host_time[i] = time.perf_counter() - self.started
         self._host_lr[i] = lr
         self._host_tf[i] = ratio
         self._pending += 1
-        if self._pending == FLUSH_CAPACITY:
-            self._overflow.append(self._drain())
 
     def _drain(self) -> Scalars:
         n = self._pending
         values = self._device_buffers[:, :n].float().cpu().numpy()  # the one sync
         self._pending = 0
+        if self.divergence is not None:  # steps after a stop: none of them was applied
+            n = 0
+        elif values[2].any():
+            n = self._account_for_bad_steps(values)
         now = time.perf_counter()
         began, tokens = self._window
         if now > began and n:
             self.tokens_per_second = (self.tokens_seen - tokens) / (now - began)
         self._window = (now, self.tokens_seen)
-        scalars = {"train_loss": values[0].copy(), "grad_norm": values[1].copy(),
+        scalars = {"train_loss": values[0, :n].copy(), "grad_norm": values[1, :n].copy(),
                    "lr": self._host_lr[:n].copy(),
                    "tokens_per_second": np.full(n, self.tokens_per_second, dtype=np.float32)}
         if self.kind in ("seq2seq", "generate") and self.spec.model.family != "transformer":
             scalars["teacher_forcing"] = self._host_tf[:n].copy()
-        if n:
-            self.last_train_loss = float(values[0, -1])
+        finite = np.flatnonzero(values[2, :n] == 0)
+        if len(finite):
+            last = finite[-1]
+            self.last_train_loss = float(values[0, last])
+            self._last_finite = (int(self._host_steps[last]), float(values[0, last]), float(values[1, last]))
         return Scalars(self._host_steps[:n].copy(), self._host_time[:n].copy(), scalars)
+
+    def _account_for_bad_steps(self, values: np.ndarray) -> int:
+        """Count skipped steps or find where the run diverged; returns how many
+        of the drained steps to report (a stopped run reports those before it)."""
+        bad = values[2] != 0
+        if self.spec.training.on_nonfinite == "skip":
+            for index, is_bad in enumerate(bad):
+                self.skipped_steps += int(is_bad)
+                self._bad_in_a_row = self._bad_in_a_row + 1 if is_bad else 0
+                if self._bad_in_a_row == SKIP_LIMIT:
+                    self._diverge(index, values, f"{SKIP_LIMIT} steps in a row were not finite")
+                    return index + 1
+            return len(bad)
+        first = int(np.flatnonzero(bad)[0])
+        self._diverge(first, values, "")
+        return first
+
+    def _diverge(self, index: int, values: np.ndarray, why: str) -> None:
+        """Stop at the step drained at `index`: the step count goes back to it,
+        since no step from there on was applied."""
+        step = int(self._host_steps[index])
+        finite = np.flatnonzero(values[2, :index] == 0)
+        if len(finite):
+            last = finite[-1]
+            self._last_finite = (int(self._host_steps[last]), float(values[0, last]), float(values[1, last]))
+        if self.spec.training.on_nonfinite == "stop":
+            self.step = step
+        else:
+            self.step = step + 1
+        loss, grad_norm = float(values[0, index]), float(values[1, index])
+        last = self._last_finite
+        self.divergence = Diverged(step, loss, grad_norm, *(last if last else (None, None, None)),
+                                   message=self._divergence_message(step, loss, grad_norm, why))
+
+    def _divergence_message(self, step: int, loss: float, grad_norm: float, why: str) -> str:
+        if why:
+            what = why
+        elif not math.isfinite(loss):
+            what = f"the loss became {loss:g}"
+            if not math.isfinite(grad_norm):
+                what += f" and the gradient norm {grad_norm:g}"
+        else:
+            what = f"the gradient norm became {grad_norm:g} (loss {loss:.4g})"
+        text = f"diverged at step {step}: {what}."
+        if self._last_finite:
+            at, last_loss, last_norm = self._last_finite
+            text += f" Last finite values, at step {at}: loss {last_loss:.4g}, gradient norm {last_norm:.4g}."
+        text += f" The weights from before step {step} are kept." if self.spec.training.on_nonfinite == "stop" \
+            else " None of those steps was applied."
+        advice = f" Try a lower training.lr (now {self.base_lr:g})"
+        if self.clip_norm == 0:
+            advice += " or gradient clipping (training.clip_norm, now 0: off)"
+        return text + advice + "."
 
     def continue_clock(self, elapsed: float) -> None:
         """Wall times go on from `elapsed` seconds (a resumed run), not from zero."""
@@ -317,6 +397,8 @@ class Trainer:
             "steps_per_second": round(self.step / self.train_seconds, 2) if self.train_seconds else None,
             "device": str(self.device),
             "task_layout": self.kind,
+            "skipped_steps": self.skipped_steps,
+            "diverged_at": None if self.divergence is None else self.divergence.step,
         }
 
 

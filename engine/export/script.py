@@ -17,12 +17,12 @@ import zlib
 
 import torch
 
-from engine import data as data_module
+from engine import data as data_module, optimizers
 from engine.models import attention, build_model, decoding, objectives, recurrent, seq2seq, transformer
 from engine.tasks.base import Pool
 
 # In dependency order: each only uses names defined above it.
-_BUNDLED = (data_module, attention, decoding, recurrent, seq2seq, transformer, objectives)
+_BUNDLED = (data_module, attention, decoding, recurrent, seq2seq, transformer, objectives, optimizers)
 _POOL_FIELDS = ("src", "src_lengths", "target", "tgt_in", "tgt_lengths")
 
 
@@ -128,14 +128,6 @@ def teacher_forcing_at(step, training, total_steps):
     return training["teacher_forcing"] + (training["teacher_forcing_end"] - training["teacher_forcing"]) * progress
 
 
-def make_optimizer(parameters, training):
-    if training["optimizer"] == "sgd":
-        return torch.optim.SGD(parameters, lr=training["lr"], momentum=training["momentum"],
-                               weight_decay=training["weight_decay"])
-    cls = torch.optim.AdamW if training["optimizer"] == "adamw" else torch.optim.Adam
-    return cls(parameters, lr=training["lr"], weight_decay=training["weight_decay"])
-
-
 @torch.no_grad()
 def validation_loss(model, pool, kind, batch_size, batches, device):
     model.eval()
@@ -167,7 +159,8 @@ def main():
         model.load_state_dict(load_file(args.weights))
     torch.manual_seed(seed + 2)  # dropout's random draws
     parameters = [p for p in model.parameters() if p.requires_grad]
-    optimizer = make_optimizer(parameters, training)
+    optimizer = make_optimizer(parameters, training["optimizer"], training["lr"], training["momentum"],
+                               training["weight_decay"], device.type)
     batches = torch.Generator().manual_seed(seed)
     sampling = torch.Generator().manual_seed(seed + 1)  # scheduled sampling (teacher forcing)
     print(f"{SETTINGS['name']}: {sum(p.numel() for p in parameters):,} parameters, {args.steps} steps on {device}")

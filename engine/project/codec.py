@@ -155,7 +155,8 @@ _RUN_SCHEMA = {"id": (str,), "name": (str,), "notes": (str,), "created": (str,),
 _STATE_SCHEMA = {"format": (int,), "step": (int,), "base_lr": (float, int), "clip_norm": (float, int),
                  "teacher_forcing_override": (float, int, type(None)), "tokens_seen": (int,),
                  "train_seconds": (float, int), "elapsed": (float, int), "last_train_loss": (float, int, type(None)),
-                 "last_evaluation": (dict,), "optimizer_groups": (list,), "optimizer_numbers": (dict,)}
+                 "last_evaluation": (dict,), "optimizer_groups": (list,), "optimizer_numbers": (dict,),
+                 "skipped_steps": (int,)}
 
 
 def decode_project(source: str, entries, keep_unknown: bool = False) -> Project:
@@ -258,8 +259,8 @@ def _check_fits(reader: Reader, run: Run, tensors: dict[str, torch.Tensor], meta
 
 def _check_state_values(reader: Reader, run: Run, meta: dict) -> None:
     where = run_entry(run.id, "state.json")
-    if meta["step"] < 0 or meta["tokens_seen"] < 0:
-        raise reader.fail(where, "step and tokens_seen cannot be negative")
+    if meta["step"] < 0 or meta["tokens_seen"] < 0 or meta["skipped_steps"] < 0:
+        raise reader.fail(where, "step, tokens_seen and skipped_steps cannot be negative")
     if not (math.isfinite(meta["base_lr"]) and 0 < meta["base_lr"] <= 10):
         raise reader.fail(where, f"base_lr={meta['base_lr']} must be in (0, 10]")
     if len(meta["optimizer_groups"]) != 1 or not isinstance(meta["optimizer_groups"][0], dict):

@@ -89,7 +89,7 @@ def open_project(path: Path, limits: Limits = Limits()) -> Project:
         _check_manifest(source, manifest, names, version, newer_minor)
         if version < FORMAT_VERSION:
             entries = {name: archive.read(name) for name in names}
-            _check_sha256(source, entries, manifest["entries"])
+            _check_checksums(source, entries, manifest["entries"], version)
             entries = MemoryEntries(source, migrate(entries, version, source))
         else:
             entries = ArchiveEntries(source, archive, manifest["entries"])
@@ -129,7 +129,9 @@ def _check_manifest(source: str, manifest: dict, names: list[str], version, newe
         raise ProjectError(f"{source}: entry {extra[0]!r} is not listed in the manifest")
 
 
-def _check_sha256(source: str, entries: dict[str, bytes], listed: dict[str, str]) -> None:
+def _check_checksums(source: str, entries: dict[str, bytes], listed: dict[str, str], version) -> None:
+    """Format 1.x listed SHA-256 digests, 2.x lists XXH3-128 ones."""
+    digest = (lambda data: hashlib.sha256(data).hexdigest()) if version[0] < 2 else checksum
     for name, data in entries.items():
-        if hashlib.sha256(data).hexdigest() != listed[name].lower():
+        if digest(data) != listed[name].lower():
             raise ProjectError(f"{source}: entry {name!r} fails its checksum (damaged or edited)")

@@ -12,17 +12,20 @@ previous version here, and add a sample file of the new version to the tests.
 1.0 -> 2.0: checksums became XXH3-128 (the container's business: files.py
 checks 1.x files against their SHA-256 before this step runs) and each run's
 scalars.csv became scalars.safetensors.
+2.0 -> 2.1: a run's state.json counts the non-finite steps it skipped
+(`skipped_steps`, 0 before), and specs may say training.on_nonfinite.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Callable
 
 from engine.errors import ProjectError
 
 FORMAT_NAME = "seqlab-project"
-FORMAT_VERSION = (2, 0)
+FORMAT_VERSION = (2, 1)
 FIRST_VERSION = (1, 0)
 
 Version = tuple[int, int]
@@ -43,7 +46,19 @@ def _scalars_to_safetensors(entries: dict[str, bytes]) -> tuple[dict[str, bytes]
     return entries, (2, 0)
 
 
-STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors}
+def _count_skipped_steps(entries: dict[str, bytes]) -> tuple[dict[str, bytes], Version]:
+    for name in [n for n in entries if re.fullmatch(r"runs/[^/]+/state\.json", n)]:
+        try:
+            state = json.loads(entries[name])
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValueError(f"{name}: is not valid JSON") from None
+        if isinstance(state, dict):  # anything else is refused, naming the entry, when the run is read
+            state.setdefault("skipped_steps", 0)
+            entries[name] = json.dumps(state).encode("utf-8")
+    return entries, (2, 1)
+
+
+STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors, (2, 0): _count_skipped_steps}
 
 
 def parse_version(text, source: str) -> Version:
