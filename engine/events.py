@@ -84,6 +84,8 @@ class Diverged:
 class RunFailed:
     step: int
     message: str
+    kind: str = "error"  # "error" | "out_of_memory"
+    device: str = ""  # where it ran, when known
 
 
 @dataclass

@@ -25,10 +25,12 @@ from collections import deque
 import numpy as np
 
 from engine.checkpoint import arrays_to_tensors, restore
+from engine.errors import SeqLabError
 from engine.events import RunFailed, RunFinished, RunStarted, Scalars
+from engine.failures import failure_event, release_memory
 from engine.runner import RunControl, run_training
 from engine.spec import ExperimentSpec
-from engine.training import Trainer
+from engine.training import Trainer, resolve_device
 from engine.validation import validate_experiment
 
 State = tuple[dict, dict]  # (name -> numpy array, meta) as in a Checkpoint event
@@ -68,10 +70,15 @@ class ThreadHost:
             trainer = Trainer(spec, device)
             if state is not None:
                 restore(trainer, arrays_to_tensors(state[0]), state[1])
-        except Exception as exc:  # building can fail on user data (a bad CSV, say)
-            self._emit([RunFailed(0, str(exc))])
+        except Exception as exc:  # building can fail on user data (a bad CSV, say) or run out of memory
+            failure = failure_event(exc, 0, spec, _device_name(device or spec.training.device))
+            del exc
+            release_memory()
+            self._emit([failure])
             return
         run_training(trainer, control, self._emit, self.flush_interval, checkpoint_at_end=True)
+        del trainer
+        release_memory()
 
     def pause(self) -> None:
         self._control.pause()
@@ -118,6 +125,13 @@ class ThreadHost:
 
 
 # ---------------------------------------------------------------- the engine process
+def _device_name(requested: str) -> str:
+    try:
+        return str(resolve_device(requested))
+    except SeqLabError:
+        return requested
+
+
 def _serve(connection, flush_interval: float) -> None:
     """The engine process: a ThreadHost driven by commands from the window.
 

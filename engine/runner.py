@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from typing import Callable
 
 from engine.errors import SeqLabError
-from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
+from engine.events import RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
 from engine.checkpoint import checkpoint_event
+from engine.failures import failure_event, release_memory
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -208,8 +208,23 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             final.append(checkpoint_event(trainer))
         emit([*final, RunFinished(trainer.step, reason, trainer.summary())])
     except Exception as exc:  # reported to the user as an event, with the step it happened at
-        message = str(exc) if isinstance(exc, SeqLabError) else \
-            f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"
-        emit([RunFailed(trainer.step, message)])
+        failure = failure_event(exc, trainer.step, trainer.spec, str(trainer.device))
+        del exc  # its traceback holds the failed step's tensors
+        emit([*_last_state(trainer, failure), failure])
         reason = "failed"
     return reason
+
+
+def _last_state(trainer: Trainer, failure) -> list:
+    """After running out of memory, the weights are as the last applied step
+    left them: send them (copied to the CPU) so the run so far is kept."""
+    if failure.kind != "out_of_memory" or trainer.step == 0:
+        return []
+    trainer.optimizer.zero_grad(set_to_none=True)
+    release_memory()
+    try:
+        return [*trainer.flush(), checkpoint_event(trainer)]
+    except Exception:  # nothing more to save; the history sent so far is kept
+        return []
+    finally:
+        release_memory()

@@ -1,0 +1,45 @@
+"""What a run that ended with an exception tells the user: one RunFailed
+event whose message names the problem and what to change."""
+
+from __future__ import annotations
+
+import gc
+import traceback
+
+import torch
+
+from engine.errors import SeqLabError
+from engine.events import RunFailed
+from engine.spec import ExperimentSpec
+
+# Out-of-memory errors that are not torch.OutOfMemoryError: the CPU allocator
+# and the MPS backend raise plain RuntimeErrors.
+_OUT_OF_MEMORY_TEXTS = ("can't allocate memory", "out of memory")
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    if isinstance(exc, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    return isinstance(exc, RuntimeError) and any(text in str(exc).lower() for text in _OUT_OF_MEMORY_TEXTS)
+
+
+def release_memory() -> None:
+    """Give cached device memory back once the failed run's tensors are gone."""
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def failure_event(exc: BaseException, step: int, spec: ExperimentSpec, device: str) -> RunFailed:
+    if is_out_of_memory(exc):
+        batch = spec.training.batch_size
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        where = "while building the model" if step == 0 else f"at step {step}"
+        advice = f"lower training.batch_size (now {batch}), task.length (now {spec.task.length}) or the model size"
+        if device != "cpu":
+            advice += ", or train on the CPU"
+        return RunFailed(step, f"out of memory on {device} {where} ({first_line}). The memory it held is "
+                               f"released; {advice}.", kind="out_of_memory", device=device)
+    if isinstance(exc, SeqLabError):
+        return RunFailed(step, str(exc), device=device)
+    return RunFailed(step, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}", device=device)
