@@ -31,3 +31,7 @@ class PresetError(SeqLabError):
 
 class ProjectError(SeqLabError):
     """A project file cannot be opened or saved; names the file and the problem."""
+
+
+class RunTooBig(SeqLabError):
+    """The memory estimate says a run cannot fit on its device; names what to lower."""

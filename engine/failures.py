@@ -8,7 +8,7 @@ import traceback
 
 import torch
 
-from engine.errors import SeqLabError
+from engine.errors import RunTooBig, SeqLabError
 from engine.events import RunFailed
 from engine.spec import ExperimentSpec
 
@@ -41,5 +41,6 @@ def failure_event(exc: BaseException, step: int, spec: ExperimentSpec, device: s
         return RunFailed(step, f"out of memory on {device} {where} ({first_line}). The memory it held is "
                                f"released; {advice}.", kind="out_of_memory", device=device)
     if isinstance(exc, SeqLabError):
-        return RunFailed(step, str(exc), device=device)
+        kind = "out_of_memory" if isinstance(exc, RunTooBig) else "error"
+        return RunFailed(step, str(exc), kind=kind, device=device)
     return RunFailed(step, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}", device=device)

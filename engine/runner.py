@@ -11,10 +11,11 @@ import threading
 import time
 from typing import Callable
 
-from engine.errors import SeqLabError
+from engine.errors import RunTooBig, SeqLabError
 from engine.events import RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
 from engine.checkpoint import checkpoint_event
 from engine.failures import failure_event, release_memory
+from engine.memory import estimate_memory
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -153,6 +154,8 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
                          trainer.parameter_count, trainer.total_steps, trainer.step,
                          trainer.shape_summary_text())])
+        if trainer.step == 0:
+            _check_memory(trainer, emit)
         last_flush = clock()
         paused_at: int | None = None  # the step at which "paused" was last reported
         budget = ProbeBudget(trainer.spec.probes.max_time_fraction, clock)
@@ -213,6 +216,17 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         emit([*_last_state(trainer, failure), failure])
         reason = "failed"
     return reason
+
+
+def _check_memory(trainer: Trainer, emit: Emit) -> None:
+    """Before the first step: warn when the run needs most of the free memory,
+    refuse it when it needs more (it would only crash, or swap for hours)."""
+    estimate = estimate_memory(trainer.spec, str(trainer.device), trainer.task)
+    warning = estimate.warning(trainer.spec)
+    if warning and not estimate.fits:
+        raise RunTooBig(f"not started: {warning}")
+    if warning:
+        emit([RunWarning(warning, 0)])
 
 
 def _last_state(trainer: Trainer, failure) -> list:
