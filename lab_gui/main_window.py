@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
 from engine.errors import SeqLabError
 from engine.spec import ExperimentSpec, get_key
 from lab_gui import theme as themes
+from lab_gui.banner import Banner
 
 APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
@@ -283,11 +284,7 @@ class MainWindow(QMainWindow):
         step_row.addWidget(step_button)
         step_row.addStretch(1)
         layout.addLayout(step_row)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setObjectName("banner")
-        self.banner.setStyleSheet("color: #d0342c; font-weight: bold;")
-        self.banner.hide()
+        self.banner = Banner()
         layout.addWidget(self.banner)
         layout.addWidget(_scrolled(self.forms["training"]), 1)
         return panel
@@ -573,8 +570,8 @@ class MainWindow(QMainWindow):
         self.controller.stop()
 
     def _on_events(self, events: list) -> None:
-        from engine.events import (Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted, RunWarning,
-                                   Scalars, SettingChanged)
+        from engine.events import (Diverged, Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted,
+                                   RunWarning, Scalars, SettingChanged)
 
         run = self.controller.run
         self.trained_since_save = True
@@ -597,6 +594,8 @@ class MainWindow(QMainWindow):
             elif isinstance(event, RunFailed):
                 self._show_failure(event)
                 self._fill_run_picker()
+            elif isinstance(event, Diverged):
+                self._show_divergence(event)
         if scalars or probes:
             self._stale.update(name for name in self.panels if probes or name in ("loss", "norms"))
         if self._redraw(force=not self.controller.active):
@@ -629,11 +628,34 @@ class MainWindow(QMainWindow):
 
     def _show_failure(self, event) -> None:
         first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
-        text = f"Training stopped at step {event.step}: {first_line}. The run so far is kept; press Train to go on."
-        self.banner.setText(text)
-        self.banner.show()
+        actions = []
+        if event.kind == "out_of_memory":
+            text = f"{first_line[0].upper()}{first_line[1:]} The run so far is kept."
+            batch = self.controller.run.spec.training.batch_size if self.controller.run else 1
+            if batch > 1:
+                actions.append((f"Retry with batch size {batch // 2}",
+                                lambda: self._retry({"training.batch_size": batch // 2})))
+            if event.device and not event.device.startswith("cpu"):
+                actions.append(("Retry on the CPU", lambda: self._retry({"training.device": "cpu"})))
+        else:
+            text = f"Training stopped at step {event.step}: {first_line}. The run so far is kept; press Train to go on."
+        self._show_banner(text, actions)
+
+    def _show_divergence(self, event) -> None:
+        lr = self.controller.run.spec.training.lr if self.controller.run else None
+        actions = [(f"Retry with learning rate {lr / 10:g}", lambda: self._retry({"training.lr": lr / 10}))] \
+            if lr else []
+        self._show_banner(event.message[0].upper() + event.message[1:], actions)
+
+    def _show_banner(self, text: str, actions: list) -> None:
+        self.banner.show_message(text, actions)
         self.docks["training"].raise_()
-        self.statusBar().showMessage(text, 15000)
+        self.statusBar().showMessage(text.split(". ")[0], 15000)
+
+    def _retry(self, overrides: dict) -> None:
+        """A new run with these settings changed (each an undoable edit)."""
+        if all(self.edit_spec(key, value) for key, value in overrides.items()):
+            self.train()
 
     def _status_from_run(self, run) -> None:
         if run is None:

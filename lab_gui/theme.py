@@ -20,15 +20,16 @@ class Theme:
     grid: str
     series: tuple[str, ...]  # curve colours, distinguishable on a projector
     colormap: str  # pyqtgraph colour map for heatmaps
+    alarm: str  # where something went wrong (a run that diverged)
 
     def color(self, index: int) -> str:
         return self.series[index % len(self.series)]
 
 
 LIGHT = Theme("light", "#ffffff", "#1d1d1f", "#c8c8c8",
-              ("#1f5fbf", "#d2541b", "#2a9d3a", "#8e3bbf", "#c21d4f", "#0f8f8f", "#8a6d00"), "viridis")
+              ("#1f5fbf", "#d2541b", "#2a9d3a", "#8e3bbf", "#c21d4f", "#0f8f8f", "#8a6d00"), "viridis", "#c0281e")
 DARK = Theme("dark", "#1b1c1f", "#e6e6e6", "#44464b",
-             ("#5aa9ff", "#ff8a4c", "#5fd36e", "#c98bff", "#ff6b8e", "#3fd0c9", "#f2c94c"), "inferno")
+             ("#5aa9ff", "#ff8a4c", "#5fd36e", "#c98bff", "#ff6b8e", "#3fd0c9", "#f2c94c"), "inferno", "#ff5c52")
 THEMES = {"light": LIGHT, "dark": DARK}
 
 

@@ -36,6 +36,11 @@ class LossPanel(PlotPanel):
         self.train_curve.setDownsampling(auto=True, method="peak")
         self.val_curve = self.loss_plot.plot(name="validation", symbol="o", symbolSize=6)
         self.metric_curves: dict[str, pg.PlotDataItem] = {}
+        # Where a run diverged: a dashed line at the first step that was not finite.
+        self.divergence_line = pg.InfiniteLine(angle=90, movable=False, label="diverged",
+                                               labelOpts={"position": 0.9, "anchors": [(1, 0), (1, 0)]})
+        self.divergence_line.hide()
+        self.loss_plot.addItem(self.divergence_line, ignoreBounds=True)
         self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
         self.log_scale.toggled.connect(self._log_changed)
         self._log_changed(True)
@@ -53,6 +58,8 @@ class LossPanel(PlotPanel):
     def apply_theme(self, theme) -> None:
         # Pens are set here, not per frame: setPen and setLabel re-lay out the plot.
         self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
+        self.divergence_line.setPen(pg.mkPen(theme.alarm, width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.divergence_line.label.setColor(theme.alarm)
         _style_points(self.val_curve, theme.color(1))
         for index, curve in enumerate(self.metric_curves.values()):
             _style_points(curve, theme.color(2 + index))
@@ -63,6 +70,7 @@ class LossPanel(PlotPanel):
 
     def refresh(self) -> None:
         run = self.run
+        self._mark_divergence(run)
         if run is None or not len(run.history):
             self.train_curve.setData([], [])
             self.val_curve.setData([], [])
@@ -93,6 +101,18 @@ class LossPanel(PlotPanel):
             self.val_curve.setData([], [])
             for curve in self.metric_curves.values():
                 curve.setData([], [])
+
+    def _mark_divergence(self, run) -> None:
+        step = run.summary.get("diverged_at") if run is not None else None
+        if step is None or not len(run.history):
+            self.divergence_line.hide()
+            return
+        if self.x_axis.currentIndex() == 1:  # at the wall time of the last step kept
+            x = float(run.history.column("wall_time")[-1])
+        else:
+            x = float(step)
+        self.divergence_line.setValue(x)
+        self.divergence_line.show()
 
     def show_run(self, run) -> None:
         for curve in self.metric_curves.values():
