@@ -58,7 +58,7 @@ def main() -> int:
     host.start(spec)
     started = time.monotonic()
     run_started_at = None
-    samples, lags, last_step, rows = [], [], 0, []
+    lags, last_step, rows = [], 0, []
     next_sample = started + args.sample_seconds
     print(f"soak: {spec.model.cell} {spec.model.hidden_size} on {spec.task.name}, probes every "
           f"{spec.probes.every} steps, {args.minutes:g} minutes, engine pid {host.pid}", flush=True)

@@ -182,14 +182,19 @@ def _serve(connection, flush_interval: float) -> None:
         pass
 
 
+_SIGNAL_CAUSES = {"SIGKILL": ": kill -9, or the system's out-of-memory killer",
+                  "SIGSEGV": ": a crash in native code", "SIGABRT": ": a crash in native code"}
+
+
 def _describe_exit(code: int | None) -> str:
     if code is None:
         return "it stopped answering"
     if code < 0:
         try:
-            return f"killed by signal {signal.Signals(-code).name}"
+            name = signal.Signals(-code).name
         except ValueError:
             return f"killed by signal {-code}"
+        return f"killed by signal {name}{_SIGNAL_CAUSES.get(name, '')}"
     return f"exit code {code}"
 
 

@@ -81,15 +81,17 @@ def test_a_checkpoint_is_sent_on_request_while_paused(host):
     _collect(host, lambda e: isinstance(e, RunFinished))
 
 
-def test_a_killed_engine_process_is_reported_and_a_new_run_can_start():
+@pytest.mark.parametrize("death,cause", [(signal.SIGKILL, "SIGKILL: kill -9, or the system's out-of-memory killer"),
+                                         (signal.SIGSEGV, "SIGSEGV: a crash in native code")])
+def test_a_dead_engine_process_is_reported_and_a_new_run_can_start(death, cause):
     host = ProcessHost()
     try:
         host.start(_spec(1_000_000))
         _collect(host, lambda e: isinstance(e, Scalars))
-        os.kill(host.pid, signal.SIGKILL)
+        os.kill(host.pid, death)
         events = _collect(host, lambda e: isinstance(e, RunFailed), timeout=10)
         failed = next(e for e in events if isinstance(e, RunFailed))
-        assert "engine process died" in failed.message and "SIGKILL" in failed.message
+        assert failed.message.startswith(f"the engine process died (killed by signal {cause}) at step ")
         assert not host.running
         host.start(_spec(5))
         events = _collect(host, lambda e: isinstance(e, (RunFinished, RunFailed)))

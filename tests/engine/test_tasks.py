@@ -252,3 +252,29 @@ def test_a_csv_too_short_for_its_windows_names_the_setting(tmp_path):
     path.write_text("v\n" + "\n".join(str(i) for i in range(30)) + "\n", encoding="utf-8")
     with pytest.raises(TaskDataError, match="lower task.length"):
         build_task(TaskSpec(name="csv", path=str(path), length=20), "regression", 0)
+
+
+def test_a_million_row_csv_is_read_whole(tmp_path):
+    path = tmp_path / "long.csv"
+    values = np.sin(np.arange(1_000_000) / 50.0)
+    path.write_text("t,value\n" + "".join(f"{i},{v:.5f}\n" for i, v in enumerate(values)), encoding="utf-8")
+    read, _ = read_csv_column(str(path), "value")
+    assert len(read) == 1_000_000 and np.allclose(read, values, atol=1e-5)
+    task = build_task(TaskSpec(name="csv", path=str(path), length=32), "regression", 0)
+    assert task.train_batch(4, torch.Generator().manual_seed(0)).src.shape == (4, 32, 1)
+
+
+def test_a_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, monkeypatch):
+    import engine.user_files
+
+    path = tmp_path / "locked.txt"
+    path.write_text("hello", encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(engine.user_files, "open", refuse, raising=False)
+    with pytest.raises(TaskDataError, match=r"locked.txt: cannot be read \(permission denied\)"):
+        read_user_text(str(path))
+    with pytest.raises(TaskDataError, match=r"locked.txt: cannot be read \(permission denied\)"):
+        read_csv_column(str(path), "")
