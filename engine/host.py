@@ -43,6 +43,7 @@ class ThreadHost:
         self._arrived = threading.Condition()
         self._thread: threading.Thread | None = None
         self._control = RunControl()
+        self._ended = threading.Event()  # the current run has sent its last event
 
     @property
     def running(self) -> bool:
@@ -50,12 +51,15 @@ class ThreadHost:
 
     def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None) -> None:
         """Validate now (a SpecError is raised here), then build and train in the background."""
+        if self.running and self._ended.is_set():  # the last run has ended and is letting go of its memory
+            self._thread.join(30.0)
         if self.running:
             raise RuntimeError("a run is already in progress; stop it first")
         validate_experiment(spec)
         if state is not None:  # training changes its tensors in place; the caller keeps its own
             state = ({name: np.array(array, copy=True) for name, array in state[0].items()}, copy.deepcopy(state[1]))
         self._control = RunControl()
+        self._ended.clear()
         self._thread = threading.Thread(target=self._run, args=(spec, state, device, self._control),
                                         name="seqlab-training", daemon=True)
         self._thread.start()
@@ -63,6 +67,8 @@ class ThreadHost:
     def _emit(self, events: list) -> None:
         with self._arrived:
             self._events.extend(events)
+            if any(isinstance(event, (RunFinished, RunFailed)) for event in events):
+                self._ended.set()
             self._arrived.notify_all()
 
     def _run(self, spec: ExperimentSpec, state: State | None, device: str | None, control: RunControl) -> None:
