@@ -57,6 +57,7 @@ class RunWarning:
 
     message: str
     step: int
+    kind: str = "note"  # "note" | "memory" (the run needs most of the free memory)
 
 
 @dataclass

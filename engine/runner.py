@@ -226,7 +226,7 @@ def _check_memory(trainer: Trainer, emit: Emit) -> None:
     if warning and not estimate.fits:
         raise RunTooBig(f"not started: {warning}")
     if warning:
-        emit([RunWarning(warning, 0)])
+        emit([RunWarning(warning, 0, kind="memory")])
 
 
 def _last_state(trainer: Trainer, failure) -> list:

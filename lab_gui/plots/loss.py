@@ -36,9 +36,9 @@ class LossPanel(PlotPanel):
         self.train_curve.setDownsampling(auto=True, method="peak")
         self.val_curve = self.loss_plot.plot(name="validation", symbol="o", symbolSize=6)
         self.metric_curves: dict[str, pg.PlotDataItem] = {}
-        # Where a run diverged: a dashed line at the first step that was not finite.
-        self.divergence_line = pg.InfiniteLine(angle=90, movable=False, label="diverged",
-                                               labelOpts={"position": 0.9, "anchors": [(1, 0), (1, 0)]})
+        # Where a run diverged: a dashed line at the first step that was not finite,
+        # named in the title (a label on the line would collide with the legend).
+        self.divergence_line = pg.InfiniteLine(angle=90, movable=False)
         self.divergence_line.hide()
         self.loss_plot.addItem(self.divergence_line, ignoreBounds=True)
         self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
@@ -59,7 +59,6 @@ class LossPanel(PlotPanel):
         # Pens are set here, not per frame: setPen and setLabel re-lay out the plot.
         self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
         self.divergence_line.setPen(pg.mkPen(theme.alarm, width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
-        self.divergence_line.label.setColor(theme.alarm)
         _style_points(self.val_curve, theme.color(1))
         for index, curve in enumerate(self.metric_curves.values()):
             _style_points(curve, theme.color(2 + index))
@@ -88,7 +87,7 @@ class LossPanel(PlotPanel):
             steps = np.array([e.step for e in evaluations], dtype=np.float64)
             wall = np.array([e.wall_time for e in evaluations], dtype=np.float64)
             ex = self._x(steps, wall)
-            self.val_curve.setData(ex, [e.values.get("val_loss", np.nan) for e in evaluations])
+            _set_finite(self.val_curve, ex, [e.values.get("val_loss", np.nan) for e in evaluations])
             names = [n for n in evaluations[-1].values if n != "val_loss"]
             for index, name in enumerate(names):
                 curve = self.metric_curves.get(name)
@@ -96,7 +95,7 @@ class LossPanel(PlotPanel):
                     curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
                     _style_points(curve, self.theme.color(2 + index))
                     self.metric_curves[name] = curve
-                curve.setData(ex, [e.values.get(name, np.nan) for e in evaluations])
+                _set_finite(curve, ex, [e.values.get(name, np.nan) for e in evaluations])
         else:
             self.val_curve.setData([], [])
             for curve in self.metric_curves.values():
@@ -104,6 +103,9 @@ class LossPanel(PlotPanel):
 
     def _mark_divergence(self, run) -> None:
         step = run.summary.get("diverged_at") if run is not None else None
+        title = "Loss" if step is None else f"Loss · diverged at step {step}"
+        if self.loss_plot.titleLabel.text != title:  # a new title re-lays out the plot: only on change
+            self.loss_plot.setTitle(title, color=self.theme.alarm if step is not None else self.theme.foreground)
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return
@@ -132,6 +134,13 @@ class LossPanel(PlotPanel):
         names = ["step", "wall_time", "train_loss"]
         columns = [history.column(n) for n in names]
         return names, zip(*(c.tolist() for c in columns))
+
+
+def _set_finite(curve: pg.PlotDataItem, x: np.ndarray, values: list[float]) -> None:
+    """Points of a diverging run can be Inf or NaN: leave those out, not the curve."""
+    y = np.asarray(values, dtype=np.float64)
+    keep = np.isfinite(y)
+    curve.setData(x[keep], y[keep])
 
 
 def _style_points(curve: pg.PlotDataItem, colour: str) -> None:

@@ -159,3 +159,16 @@ def test_skipped_steps_are_saved_with_the_run(poison, tmp_path):
     save_project(project, tmp_path / "skips.seqlab")
     reopened = open_project(tmp_path / "skips.seqlab").run()
     assert reopened.state[1]["skipped_steps"] == 1 and reopened.trainer().skipped_steps == 1
+
+
+def test_a_run_saved_before_the_guard_existed_is_guarded_when_it_goes_on(poison):
+    """Format 1.0 runs were saved with a foreach optimizer: restored, they run fused and skip NaN steps."""
+    from tests.engine.test_project import SAMPLES
+
+    run = open_project(SAMPLES / "format-1.0.seqlab").run()
+    trainer = run.trainer()
+    assert trainer.optimizer.param_groups[0]["fused"] is True and trainer._skip_on_device
+    before = weights(trainer)
+    poison({0})
+    trainer.train_step()
+    assert same(weights(trainer), before)

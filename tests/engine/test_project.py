@@ -162,7 +162,8 @@ def test_an_older_format_migrates_forward_one_step_per_version(tmp_path, monkeyp
         calls.append("1.0")
         return real_from_1_0(entries)
 
-    monkeypatch.setattr(migrations, "STEPS", {(0, 8): from_0_8, (0, 9): from_0_9, (1, 0): from_1_0})
+    monkeypatch.setattr(migrations, "STEPS", {**migrations.STEPS, (0, 8): from_0_8, (0, 9): from_0_9,
+                                              (1, 0): from_1_0})
     entries = edit_json(read_entries(SAMPLES / "format-1.0.seqlab"), "project.json",
                         lambda d: d.update(comment="old notes"))
     entries = edit_json(entries, "manifest.json", lambda m: m.update(format_version="0.8"))
@@ -226,7 +227,7 @@ def test_a_newer_major_version_is_refused_naming_the_version_needed(tmp_path):
                         lambda m: m.update(format_version="3.1", entries="changed in 3.x"))
     write_entries(tmp_path / "future.seqlab", entries, fix_manifest=False)
     with pytest.raises(ProjectError, match=r"project format 3.1; opening it needs a SeqLab that reads "
-                                           r"format 3.x \(this one reads up to 2.0\)"):
+                                           r"format 3.x \(this one reads up to 2.1\)"):
         open_project(tmp_path / "future.seqlab")
 
 

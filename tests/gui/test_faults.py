@@ -113,3 +113,22 @@ def test_out_of_range_values_typed_or_pasted_never_reach_torch(qtbot, make_windo
     form = type_into(qtbot, window, "task.vocab_size", "999999999")
     assert "task.vocab_size=999999999 must be at most 100000" in form.error_text("task.vocab_size")
     assert window.draft == before and built == []
+
+
+def test_the_memory_estimate_warns_in_the_banner_or_refuses_the_run(qtbot, make_window, monkeypatch):
+    import engine.memory
+
+    window = make_window()
+    quick(window, 10)
+    needs = engine.memory.estimate_memory(window.draft).total
+    monkeypatch.setattr(engine.memory, "available_memory", lambda device: int(needs * 1.1))
+    train_to_end(qtbot, window)
+    assert window.banner.text().startswith("Training anyway, but this run needs about")
+    assert window.project.run().step == 10
+
+    monkeypatch.setattr(engine.memory, "available_memory", lambda device: needs // 4)
+    window.new_run()
+    train_to_end(qtbot, window)
+    assert window.banner.text().startswith("Not started: this run needs about")
+    assert window.banner.action_labels() == ["Retry with batch size 16"]
+    assert window.project.run().step == 0

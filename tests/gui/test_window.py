@@ -185,3 +185,22 @@ def test_the_dock_layout_and_theme_come_back_next_time(qtbot, make_window):
     again = make_window(settings_name="shared")
     assert again.docks["norms"].isHidden() and not again.docks["loss"].isHidden()
     assert again.theme.name == "dark"
+
+
+def visible_tab_bars(window) -> list[list[str]]:
+    from PySide6.QtWidgets import QTabBar
+
+    return sorted([bar.tabText(i) for i in range(bar.count())]
+                  for bar in window.findChildren(QTabBar) if bar.isVisible())
+
+
+def test_each_group_of_tabbed_docks_has_one_tab_bar_fresh_and_restored(qtbot, make_window):
+    """Qt drew a second, stale tab bar over the attention plot when tab groups were made too early."""
+    groups = [["Architecture", "Task", "Training"], ["Inside view", "Gradient norms"]]
+    window = make_window(settings_name="tabs")
+    qtbot.wait(50)
+    assert visible_tab_bars(window) == groups
+    window.close()
+    again = make_window(settings_name="tabs")
+    qtbot.wait(50)
+    assert visible_tab_bars(again) == groups
