@@ -32,7 +32,8 @@ def steps_per_second(spec, steps: int, variant: str) -> float:
     if variant == "foreach":
         trainer.optimizer = torch.optim.Adam(trainer.parameters, lr=spec.training.lr, foreach=True)
     if variant in ("foreach", "fused"):
-        trainer._guarded_optimizer_step = lambda bad: trainer.optimizer.step()
+        never_bad = torch.zeros((), device=trainer.device)
+        trainer.guard.step = lambda loss, grad_norm: (trainer.optimizer.step(), never_bad)[1]
     sync(trainer.device)
     began = time.perf_counter()
     run_training(trainer, RunControl(), lambda events: None)

@@ -221,7 +221,10 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
 def _check_memory(trainer: Trainer, emit: Emit) -> None:
     """Before the first step: warn when the run needs most of the free memory,
     refuse it when it needs more (it would only crash, or swap for hours)."""
-    estimate = estimate_memory(trainer.spec, str(trainer.device), trainer.task)
+    try:
+        estimate = estimate_memory(trainer.spec, str(trainer.device), trainer.task)
+    except Exception:  # a model the meta device cannot trace: no estimate, never a failed run
+        return
     warning = estimate.warning(trainer.spec)
     if warning and not estimate.fits:
         raise RunTooBig(f"not started: {warning}")

@@ -19,15 +19,15 @@ from engine.errors import SpecError
 from engine.evaluation import evaluate
 from engine.events import Diverged, Evaluation, ProbeSnapshot, Scalars
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
-from engine.optimizers import make_optimizer, skips_on_device
+from engine.optimizers import make_optimizer
 from engine.probes import ParameterGroups, run_probe
 from engine.spec import ExperimentSpec
+from engine.step_guard import StepGuard
 from engine.tasks import build_task
 from engine.validation import validate_experiment
 
 FLUSH_CAPACITY = 1024  # steps buffered on the device before a flush is forced
 LIVE_SETTINGS = ("lr", "clip_norm", "teacher_forcing")
-SKIP_LIMIT = 50  # with on_nonfinite=skip: this many non-finite steps in a row end the run
 
 
 def available_devices() -> list[str]:
@@ -80,14 +80,7 @@ class Trainer:
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = make_optimizer(self.parameters, tr.optimizer, tr.lr, tr.momentum, tr.weight_decay,
                                         self.device.type)
-        # A non-finite step is never applied. Fused optimizers skip it on the
-        # device (no sync); others are asked on the host, which waits for the device.
-        self._skip_on_device = skips_on_device(self.optimizer)
-        self._halted = torch.zeros((), device=self.device)  # on_nonfinite=stop: 1 from the first bad step on
-        self.skipped_steps = 0
-        self._bad_in_a_row = 0
-        self._last_finite: tuple[int, float, float] | None = None  # (step, loss, grad norm)
-        self.divergence: Diverged | None = None
+        self.guard = StepGuard(tr.on_nonfinite, self.optimizer, self.device)  # no NaN or Inf step is applied
         self.batch_generator = torch.Generator().manual_seed(tr.seed)
         self.sampling_generator = torch.Generator().manual_seed(tr.seed + 1)  # teacher forcing
         self.val_batches = self.task.val_batches(tr.batch_size, tr.eval_batches * tr.batch_size)
@@ -151,6 +144,19 @@ class Trainer:
                 torch.cuda.set_rng_state(self.rng_state["cuda"], self.device)
             yield
             self.rng_state = self._capture_rng()
+
+    @property
+    def divergence(self) -> Diverged | None:
+        """Where the run diverged, once a flush has found out; None while it has not."""
+        return self.guard.divergence
+
+    @property
+    def skipped_steps(self) -> int:
+        return self.guard.skipped_steps
+
+    @skipped_steps.setter
+    def skipped_steps(self, count: int) -> None:
+        self.guard.skipped_steps = count
 
     # ------------------------------------------------------------ schedules
     def lr_at(self, step: int) -> float:
@@ -217,28 +223,12 @@ class Trainer:
             grad_norm = torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_norm, foreach=True)
         else:
             grad_norm = _total_norm(self.parameters)
-        bad = (~torch.isfinite(loss.detach()) | ~torch.isfinite(grad_norm.detach())).float()
-        self._guarded_optimizer_step(bad)
+        bad = self.guard.step(loss.detach(), grad_norm.detach())
         self._record(loss.detach(), grad_norm.detach(), bad, lr, ratio)
         self.step += 1
         if self._pending == FLUSH_CAPACITY:
             self._overflow.append(self._drain())
         self.train_seconds += time.perf_counter() - began
-
-    def _guarded_optimizer_step(self, bad: torch.Tensor) -> None:
-        """Apply the step unless it is non-finite. With on_nonfinite=stop, no
-        step after the first bad one is applied either: the host learns of it
-        only at the next flush, and the weights must stay those from before it."""
-        if self.spec.training.on_nonfinite == "stop":
-            torch.maximum(self._halted, bad, out=self._halted)
-            skip = self._halted
-        else:
-            skip = bad
-        if self._skip_on_device:
-            self.optimizer.grad_scale, self.optimizer.found_inf = None, skip
-            self.optimizer.step()
-        elif not bool(skip):
-            self.optimizer.step()
 
     def _record(self, loss, grad_norm, bad, lr: float, ratio: float) -> None:
         i = self._pending
@@ -255,10 +245,9 @@ class Trainer:
         n = self._pending
         values = self._device_buffers[:, :n].float().cpu().numpy()  # the one sync
         self._pending = 0
-        if self.divergence is not None:  # steps after a stop: none of them was applied
-            n = 0
-        elif values[2].any():
-            n = self._account_for_bad_steps(values)
+        n = self.guard.account(self._host_steps[:n], values, self.base_lr, self.clip_norm)
+        if self.guard.divergence is not None:
+            self.step = self.guard.resume_step
         now = time.perf_counter()
         began, tokens = self._window
         if now > began and n:
@@ -269,65 +258,9 @@ class Trainer:
                    "tokens_per_second": np.full(n, self.tokens_per_second, dtype=np.float32)}
         if self.kind in ("seq2seq", "generate") and self.spec.model.family != "transformer":
             scalars["teacher_forcing"] = self._host_tf[:n].copy()
-        finite = np.flatnonzero(values[2, :n] == 0)
-        if len(finite):
-            last = finite[-1]
-            self.last_train_loss = float(values[0, last])
-            self._last_finite = (int(self._host_steps[last]), float(values[0, last]), float(values[1, last]))
+        if self.guard.last_finite is not None:
+            self.last_train_loss = self.guard.last_finite[1]
         return Scalars(self._host_steps[:n].copy(), self._host_time[:n].copy(), scalars)
-
-    def _account_for_bad_steps(self, values: np.ndarray) -> int:
-        """Count skipped steps or find where the run diverged; returns how many
-        of the drained steps to report (a stopped run reports those before it)."""
-        bad = values[2] != 0
-        if self.spec.training.on_nonfinite == "skip":
-            for index, is_bad in enumerate(bad):
-                self.skipped_steps += int(is_bad)
-                self._bad_in_a_row = self._bad_in_a_row + 1 if is_bad else 0
-                if self._bad_in_a_row == SKIP_LIMIT:
-                    self._diverge(index, values, f"{SKIP_LIMIT} steps in a row were not finite")
-                    return index + 1
-            return len(bad)
-        first = int(np.flatnonzero(bad)[0])
-        self._diverge(first, values, "")
-        return first
-
-    def _diverge(self, index: int, values: np.ndarray, why: str) -> None:
-        """Stop at the step drained at `index`: the step count goes back to it,
-        since no step from there on was applied."""
-        step = int(self._host_steps[index])
-        finite = np.flatnonzero(values[2, :index] == 0)
-        if len(finite):
-            last = finite[-1]
-            self._last_finite = (int(self._host_steps[last]), float(values[0, last]), float(values[1, last]))
-        if self.spec.training.on_nonfinite == "stop":
-            self.step = step
-        else:
-            self.step = step + 1
-        loss, grad_norm = float(values[0, index]), float(values[1, index])
-        last = self._last_finite
-        self.divergence = Diverged(step, loss, grad_norm, *(last if last else (None, None, None)),
-                                   message=self._divergence_message(step, loss, grad_norm, why))
-
-    def _divergence_message(self, step: int, loss: float, grad_norm: float, why: str) -> str:
-        if why:
-            what = why
-        elif not math.isfinite(loss):
-            what = f"the loss became {loss:g}"
-            if not math.isfinite(grad_norm):
-                what += f" and the gradient norm {grad_norm:g}"
-        else:
-            what = f"the gradient norm became {grad_norm:g} (loss {loss:.4g})"
-        text = f"diverged at step {step}: {what}."
-        if self._last_finite:
-            at, last_loss, last_norm = self._last_finite
-            text += f" Last finite values, at step {at}: loss {last_loss:.4g}, gradient norm {last_norm:.4g}."
-        text += f" The weights from before step {step} are kept." if self.spec.training.on_nonfinite == "stop" \
-            else " None of those steps was applied."
-        advice = f" Try a lower training.lr (now {self.base_lr:g})"
-        if self.clip_norm == 0:
-            advice += " or gradient clipping (training.clip_norm, now 0: off)"
-        return text + advice + "."
 
     def continue_clock(self, elapsed: float) -> None:
         """Wall times go on from `elapsed` seconds (a resumed run), not from zero."""

@@ -13,7 +13,8 @@ import engine.training
 from engine.events import Checkpoint, Diverged, RunFinished, Scalars
 from engine.project import Project, open_project, save_project
 from engine.runner import RunControl, run_training
-from engine.training import SKIP_LIMIT, Trainer
+from engine.step_guard import SKIP_LIMIT
+from engine.training import Trainer
 from tests.engine.helpers import small_spec
 
 
@@ -66,7 +67,7 @@ def test_a_run_stops_at_the_first_nan_step_and_keeps_the_weights_from_before_it(
 
     trainer = Trainer(spec)
     computed = poison({7})
-    trainer._skip_on_device = trainer._skip_on_device and on_device
+    trainer.guard.on_device = trainer.guard.on_device and on_device
     # Flush only at the end: the host learns of the NaN late, after more steps ran.
     events = run_events(trainer, flush_interval=3600)
     assert len(computed) == 40  # every step was tried ...
@@ -167,7 +168,7 @@ def test_a_run_saved_before_the_guard_existed_is_guarded_when_it_goes_on(poison)
 
     run = open_project(SAMPLES / "format-1.0.seqlab").run()
     trainer = run.trainer()
-    assert trainer.optimizer.param_groups[0]["fused"] is True and trainer._skip_on_device
+    assert trainer.optimizer.param_groups[0]["fused"] is True and trainer.guard.on_device
     before = weights(trainer)
     poison({0})
     trainer.train_step()

@@ -115,3 +115,13 @@ def test_the_command_line_refuses_a_run_that_cannot_fit_in_one_line():
     assert len(lines) == 1, process.stderr
     assert lines[0].startswith("seqlab: error: training failed at step 0: not started: this run needs about")
     assert "lower training.batch_size (now 8192) or task.length (now 2048)" in lines[0]
+
+
+def test_an_estimate_that_cannot_be_made_never_stops_a_run(monkeypatch):
+    import engine.runner
+
+    def cannot(*args, **kwargs):
+        raise NotImplementedError("an operator with no meta kernel")
+
+    monkeypatch.setattr(engine.runner, "estimate_memory", cannot)
+    assert _events(small_spec(training__steps=3))[-1].reason == "completed"
