@@ -17,6 +17,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from engine.models import build_model, compute_loss
@@ -24,6 +25,7 @@ from engine.spec import ExperimentSpec
 from engine.tasks import build_task
 from engine.validation import validate_experiment
 
+FIT_LENGTHS = (4, 8, 16)  # sequence lengths traced for long recurrent runs
 WARN_FRACTION = 0.8  # warn when a run needs more than this share of the free memory
 BACKWARD_MARGIN = 1.25  # the backward pass holds gradients of activations while it frees them
 OPTIMIZER_COPIES = {"adam": 2, "adamw": 2, "sgd": 1}  # state tensors per parameter
@@ -70,8 +72,27 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
     with torch.device("meta"):
         model = build_model(spec.model, task.info)
     parameters = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
-    batch = task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed))
-    # Every sequence at full length: an upper bound, and nothing to pack on the meta device.
+    batch = _full_length(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
+    longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
+    if spec.model.family == "transformer" or longest <= max(FIT_LENGTHS):
+        saved = _saved_bytes(model, kind, batch, tr)
+    else:
+        # Meta recurrent kernels run step by step in Python (about 4 ms a step and
+        # layer), so long sequences are traced cut to three short lengths and the
+        # activations taken from the quadratic through them: exact when they grow
+        # linearly (recurrent layers) or quadratically (attention) with length.
+        fractions = [length / longest for length in FIT_LENGTHS]
+        points = [_saved_bytes(model, kind, _cut(batch, length / longest), tr) for length in FIT_LENGTHS]
+        coefficients = np.polyfit(fractions, points, 2)
+        saved = max(float(np.polyval(coefficients, 1.0)), float(points[-1]))
+    copies = OPTIMIZER_COPIES[tr.optimizer] if tr.optimizer != "sgd" or tr.momentum > 0 else 0
+    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=copies * parameters,
+                          activations=int(saved * BACKWARD_MARGIN), device=device,
+                          available=available_memory(device))
+
+
+def _full_length(batch):
+    """Every sequence at full length: an upper bound, and nothing to pack on the meta device."""
     full = {}
     for field in dataclasses.fields(batch):
         value = getattr(batch, field.name)
@@ -79,23 +100,42 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
             padded = batch.src if field.name == "src_lengths" else batch.tgt_in
             value = torch.full_like(value, padded.shape[1])
         full[field.name] = value
-    batch = type(batch)(**full).to("meta")
+    return type(batch)(**full)
+
+
+def _cut(batch, fraction: float):
+    """The batch with its input and output sequences cut to `fraction` of their length."""
+    sizes = {batch.src.shape[1]: max(1, round(batch.src.shape[1] * fraction))}
+    if batch.tgt_in is not None:
+        sizes.setdefault(batch.tgt_in.shape[1], max(1, round(batch.tgt_in.shape[1] * fraction)))
+    cut = {}
+    for field in dataclasses.fields(batch):
+        value = getattr(batch, field.name)
+        if field.name.endswith("lengths") and value is not None:
+            padded = batch.src if field.name == "src_lengths" else batch.tgt_in
+            value = torch.full_like(value, sizes[padded.shape[1]])
+        elif value is not None and value.dim() >= 2 and value.shape[1] in sizes:
+            value = value[:, :sizes[value.shape[1]]]
+        cut[field.name] = value
+    return type(batch)(**cut)
+
+
+def _saved_bytes(model, kind: str, batch, tr) -> int:
+    """Bytes of the activations autograd keeps for one training batch (weights not counted)."""
+    batch = batch.to("meta")
     saved = 0
     weights = {id(p) for p in model.parameters()}
 
     def count(tensor: torch.Tensor) -> torch.Tensor:
         nonlocal saved
-        if id(tensor) not in weights and id(tensor._base) not in weights:  # weights are counted once, above
+        if id(tensor) not in weights and id(tensor._base) not in weights:  # weights are counted once
             saved += tensor.numel() * tensor.element_size()
         return tensor
 
     model.train()
     with torch.autograd.graph.saved_tensors_hooks(count, lambda tensor: tensor):
         compute_loss(kind, model(batch, tr.teacher_forcing, torch.Generator().manual_seed(tr.seed)), batch)
-    copies = OPTIMIZER_COPIES[tr.optimizer] if tr.optimizer != "sgd" or tr.momentum > 0 else 0
-    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=copies * parameters,
-                          activations=int(saved * BACKWARD_MARGIN), device=device,
-                          available=available_memory(device))
+    return saved
 
 
 def available_memory(device: str) -> int | None:

@@ -125,3 +125,14 @@ def test_an_estimate_that_cannot_be_made_never_stops_a_run(monkeypatch):
 
     monkeypatch.setattr(engine.runner, "estimate_memory", cannot)
     assert _events(small_spec(training__steps=3))[-1].reason == "completed"
+
+
+@pytest.mark.parametrize("overrides", [
+    {"model__cell": "lstm", "model__layers": 2, "task__name": "shakespeare", "task__length": 48},
+    {"model__family": "seq2seq", "model__attention": "additive", "task__name": "reverse", "task__length": 40},
+], ids=["lstm-lm", "seq2seq-additive"])
+def test_long_recurrent_runs_are_traced_short_and_extrapolated_to_what_a_full_trace_counts(overrides, monkeypatch):
+    spec = small_spec(**overrides)
+    fitted = estimate_memory(spec).activations
+    monkeypatch.setattr(engine.memory, "FIT_LENGTHS", (10**9,))  # trace at full length
+    assert fitted == pytest.approx(estimate_memory(spec).activations, rel=0.05)
