@@ -17,8 +17,12 @@ from engine.spec import ExperimentSpec
 _OUT_OF_MEMORY_TEXTS = ("can't allocate memory", "out of memory")
 
 
+# torch.OutOfMemoryError is 2.5's name for what 2.4 has only as torch.cuda.OutOfMemoryError.
+_TORCH_OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
+
+
 def is_out_of_memory(exc: BaseException) -> bool:
-    if isinstance(exc, (torch.OutOfMemoryError, MemoryError)):
+    if isinstance(exc, (_TORCH_OUT_OF_MEMORY, MemoryError)):
         return True
     return isinstance(exc, RuntimeError) and any(text in str(exc).lower() for text in _OUT_OF_MEMORY_TEXTS)
 
