@@ -95,6 +95,8 @@ TRAINING_FIELDS = [
           applies=lambda s: s.model.family == "seq2seq"),
     Field("training.teacher_forcing_end", "Teacher forcing at end", ("",),
           applies=lambda s: s.model.family == "seq2seq", help="empty: no schedule"),
+    Field("training.on_nonfinite", "On NaN or Inf", S.NONFINITE_ACTIONS,
+          help="stop: end the run, keeping the weights from before that step; skip: drop the step and count it"),
     Field("training.eval_every", "Evaluate every"),
     Field("training.device", "Device", S.DEVICES),
     Field("training.precision", "Precision", S.PRECISIONS),

@@ -132,3 +132,11 @@ def test_the_memory_estimate_warns_in_the_banner_or_refuses_the_run(qtbot, make_
     assert window.banner.text().startswith("Not started: this run needs about")
     assert window.banner.action_labels() == ["Retry with batch size 16"]
     assert window.project.run().step == 0
+
+
+def test_what_a_nan_step_does_is_chosen_in_the_training_form(qtbot, make_window):
+    window = make_window()
+    choose(window, "training.on_nonfinite", "skip")
+    assert window.draft.training.on_nonfinite == "skip"
+    window.undo_stack.undo()
+    assert window.draft.training.on_nonfinite == "stop"
