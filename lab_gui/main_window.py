@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
         first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
         actions = []
         if event.kind == "out_of_memory":
-            text = f"{first_line[0].upper()}{first_line[1:]} The run so far is kept."
+            text = f"{first_line[0].upper()}{first_line[1:]}" + (" The run so far is kept." if event.step else "")
             batch = self.controller.run.spec.training.batch_size if self.controller.run else 1
             if batch > 1:
                 actions.append((f"Retry with batch size {batch // 2}",
