@@ -5,7 +5,7 @@ that scrubs through the run's kept probe snapshots."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
@@ -27,9 +27,7 @@ class AttentionPanel(PlotPanel):
         self.layer = QComboBox()
         self.head = QComboBox()
         self.scrubber = SnapshotScrubber(self)
-        for label, widget in (("map:", self.which), ("layer:", self.layer), ("head:", self.head)):
-            self.controls.addWidget(QLabel(label))
-            self.controls.addWidget(widget)
+        self.add_controls(("map:", self.which), ("layer:", self.layer), ("head:", self.head))
         self.scrubber.add_to(self.controls)
         self.finish_controls()
         self.plot = new_plot(self.graphics, 0, 0, "Attention", "attended token (key)", "query token")

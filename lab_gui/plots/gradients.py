@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from lab_gui.plots.panel import Heatmap, PlotPanel, label_decades, new_plot
 
@@ -22,10 +22,7 @@ class GradientPanel(PlotPanel):
         self.loss.setToolTip("Gradient of the loss at the last output position only "
                              "(how far back the signal reaches), or of the whole loss")
         self.stream = QComboBox()
-        self.controls.addWidget(QLabel("loss:"))
-        self.controls.addWidget(self.loss)
-        self.controls.addWidget(QLabel("input:"))
-        self.controls.addWidget(self.stream)
+        self.add_controls(("loss:", self.loss), ("input:", self.stream))
         self.finish_controls()
         self.heat_plot = new_plot(self.graphics, 0, 0, "log10 ‖dL/dx_t‖ over training", "input timestep t",
                                   "probe step")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
@@ -21,10 +21,7 @@ class InsidePanel(PlotPanel):
         self.layer = QComboBox()
         self.quantity = QComboBox()
         self.scrubber = SnapshotScrubber(self)
-        self.controls.addWidget(QLabel("layer:"))
-        self.controls.addWidget(self.layer)
-        self.controls.addWidget(QLabel("show:"))
-        self.controls.addWidget(self.quantity)
+        self.add_controls(("layer:", self.layer), ("show:", self.quantity))
         self.scrubber.add_to(self.controls)
         self.finish_controls()
         self.plot = new_plot(self.graphics, 0, 0, "", "token (time →)", "unit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from lab_gui.plots.panel import PlotPanel, new_plot
 
@@ -18,8 +18,7 @@ class LossPanel(PlotPanel):
         self.x_axis.addItems(["step", "wall time (s)"])
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)
-        self.controls.addWidget(QLabel("x:"))
-        self.controls.addWidget(self.x_axis)
+        self.add_controls(("x:", self.x_axis))
         self.controls.addWidget(self.log_scale)
         self.finish_controls()
         self.loss_plot = new_plot(self.graphics, 0, 0, "Loss", "step", "loss")

@@ -42,6 +42,12 @@ class PlotPanel(QWidget):
         export.setMenu(menu)
         self._export_button = export
 
+    def add_controls(self, *labelled: tuple[str, QWidget]) -> None:
+        """Put each (label, widget) pair in the control row, the widget after its label."""
+        for label, widget in labelled:
+            self.controls.addWidget(QLabel(label))
+            self.controls.addWidget(widget)
+
     def finish_controls(self) -> None:
         """Subclasses call this after adding their own controls."""
         self.controls.addStretch(1)
