@@ -72,7 +72,7 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
     with torch.device("meta"):
         model = build_model(spec.model, task.info)
     parameters = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
-    batch = _full_length(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
+    batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
     longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
     if spec.model.family == "transformer" or longest <= max(FIT_LENGTHS):
         saved = _saved_bytes(model, kind, batch, tr)
@@ -82,7 +82,7 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
         # activations taken from the quadratic through them: exact when they grow
         # linearly (recurrent layers) or quadratically (attention) with length.
         fractions = [length / longest for length in FIT_LENGTHS]
-        points = [_saved_bytes(model, kind, _cut(batch, length / longest), tr) for length in FIT_LENGTHS]
+        points = [_saved_bytes(model, kind, cut_sequences(batch, length / longest), tr) for length in FIT_LENGTHS]
         coefficients = np.polyfit(fractions, points, 2)
         saved = max(float(np.polyval(coefficients, 1.0)), float(points[-1]))
     copies = OPTIMIZER_COPIES[tr.optimizer] if tr.optimizer != "sgd" or tr.momentum > 0 else 0
@@ -91,20 +91,10 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
                           available=available_memory(device))
 
 
-def _full_length(batch):
-    """Every sequence at full length: an upper bound, and nothing to pack on the meta device."""
-    full = {}
-    for field in dataclasses.fields(batch):
-        value = getattr(batch, field.name)
-        if field.name.endswith("lengths") and value is not None:
-            padded = batch.src if field.name == "src_lengths" else batch.tgt_in
-            value = torch.full_like(value, padded.shape[1])
-        full[field.name] = value
-    return type(batch)(**full)
-
-
-def _cut(batch, fraction: float):
-    """The batch with its input and output sequences cut to `fraction` of their length."""
+def cut_sequences(batch, fraction: float = 1.0):
+    """The batch with its input and output sequences cut to `fraction` of their
+    length, every one of them that long: none is padded (an upper bound, and
+    nothing to pack on the meta device)."""
     sizes = {batch.src.shape[1]: max(1, round(batch.src.shape[1] * fraction))}
     if batch.tgt_in is not None:
         sizes.setdefault(batch.tgt_in.shape[1], max(1, round(batch.tgt_in.shape[1] * fraction)))

@@ -2,7 +2,6 @@
 device, a warning naming the setting to change, and a run that cannot fit is
 refused before it allocates anything."""
 
-import dataclasses
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ import torch
 
 import engine.memory
 from engine.events import RunFailed, RunWarning, Scalars
-from engine.memory import BACKWARD_MARGIN, estimate_memory
+from engine.memory import BACKWARD_MARGIN, cut_sequences, estimate_memory
 from engine.models import build_model, compute_loss
 from engine.runner import RunControl, run_training
 from engine.training import Trainer
@@ -28,11 +27,8 @@ FAMILIES = [
 def saved_bytes_for_real(spec) -> int:
     """What autograd really keeps for one training batch on the CPU, every sequence full length."""
     trainer = Trainer(spec)
-    batch = trainer.task.train_batch(spec.training.batch_size, torch.Generator().manual_seed(spec.training.seed))
-    for field in dataclasses.fields(batch):
-        if field.name.endswith("lengths") and getattr(batch, field.name) is not None:
-            padded = batch.src if field.name == "src_lengths" else batch.tgt_in
-            setattr(batch, field.name, torch.full_like(getattr(batch, field.name), padded.shape[1]))
+    batch = cut_sequences(trainer.task.train_batch(spec.training.batch_size,
+                                                   torch.Generator().manual_seed(spec.training.seed)))
     saved = 0
 
     model = build_model(spec.model, trainer.task.info)
