@@ -223,8 +223,9 @@ class Trainer:
             grad_norm = torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_norm, foreach=True)
         else:
             grad_norm = _total_norm(self.parameters)
-        bad = self.guard.step(loss.detach(), grad_norm.detach())
-        self._record(loss.detach(), grad_norm.detach(), bad, lr, ratio)
+        loss, grad_norm = loss.detach(), grad_norm.detach()
+        bad = self.guard.step(loss, grad_norm)  # the optimizer step, unless it is not finite
+        self._record(loss, grad_norm, bad, lr, ratio)
         self.step += 1
         if self._pending == FLUSH_CAPACITY:
             self._overflow.append(self._drain())

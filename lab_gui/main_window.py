@@ -643,7 +643,7 @@ class MainWindow(QMainWindow):
         first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
         actions = []
         if event.kind == "out_of_memory":
-            text = f"{first_line[0].upper()}{first_line[1:]}" + (" The run so far is kept." if event.step else "")
+            text = _capitalised(first_line) + (" The run so far is kept." if event.step else "")
             batch = self.controller.run.spec.training.batch_size if self.controller.run else 1
             if batch > 1:
                 actions.append((f"Retry with batch size {batch // 2}",
@@ -658,7 +658,7 @@ class MainWindow(QMainWindow):
         lr = self.controller.run.spec.training.lr if self.controller.run else None
         actions = [(f"Retry with learning rate {lr / 10:g}", lambda: self._retry({"training.lr": lr / 10}))] \
             if lr else []
-        self._show_banner(event.message[0].upper() + event.message[1:], actions)
+        self._show_banner(_capitalised(event.message), actions)
 
     def _show_banner(self, text: str, actions: list) -> None:
         self.banner.show_message(text, actions)
@@ -835,6 +835,11 @@ def _same_except_steps(a: ExperimentSpec, b: ExperimentSpec) -> bool:
     da["training"].pop("steps")
     db["training"].pop("steps")
     return da == db
+
+
+def _capitalised(message: str) -> str:
+    """An engine message ("diverged at step 7: ...") as the start of a sentence."""
+    return message[:1].upper() + message[1:]
 
 
 def _plain(value) -> str:
