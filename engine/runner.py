@@ -195,9 +195,10 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             elif clock() - last_flush >= flush_interval:
                 events += trainer.flush()
                 last_flush = clock()
-            if trainer.probe_due() and budget.allows() and trainer.divergence is None:
+            if trainer.probe_due() and budget.allows():
                 events += trainer.flush()
-                events += budget.probe(trainer)
+                if trainer.divergence is None:  # the flush may have found one: nothing left worth probing
+                    events += budget.probe(trainer)
             if events:
                 emit(events)
         final = trainer.flush()

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import engine.training
-from engine.events import Checkpoint, Diverged, RunFinished, Scalars
+from engine.events import Checkpoint, Diverged, ProbeSnapshot, RunFinished, Scalars
 from engine.project import Project, open_project, save_project
 from engine.runner import RunControl, run_training
 from engine.step_guard import SKIP_LIMIT
@@ -173,3 +173,12 @@ def test_a_run_saved_before_the_guard_existed_is_guarded_when_it_goes_on(poison)
     poison({0})
     trainer.train_step()
     assert same(weights(trainer), before)
+
+
+def test_no_probe_is_taken_once_a_flush_has_found_the_divergence(poison):
+    """A probe due after the NaN step would look at a model the run has already given up on."""
+    trainer = Trainer(small_spec(training__steps=40, probes__every=5, probes__max_time_fraction=1.0))
+    poison({3})
+    events = run_events(trainer, flush_interval=3600)  # the probe at step 5 is what flushes first
+    assert [e.step for e in events if isinstance(e, ProbeSnapshot)] == [0]
+    assert trainer.divergence.step == 3
