@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
+from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
@@ -88,7 +88,7 @@ class AttentionPanel(PlotPanel):
         queries = _labels(snapshot.tokens.get(query_stream), matrix.shape[0])
         keys = _labels(snapshot.tokens.get(key_stream), matrix.shape[1])
         self._shown = (matrix, queries, keys, snapshot.step)
-        self.heatmap.show(matrix, (0.0, max(float(matrix.max()), 1e-6)))
+        self.heatmap.show(matrix, (0.0, max(finite_peak(matrix), 1e-6)))
         self.plot.getAxis("bottom").setTicks([list(enumerate(keys))])
         self.plot.getAxis("left").setTicks([list(enumerate(queries))])
         self.plot.setTitle(f"{MAPS.get(kind, kind)}, step {snapshot.step}", color=self.theme.foreground)

@@ -99,8 +99,8 @@ class GradientPanel(PlotPanel):
         if high - low < 1e-6:
             low -= 0.5
             high += 0.5
-        # Timesteps no sequence reaches are shown at the bottom of the scale.
-        self.heatmap.show(np.nan_to_num(logs, nan=low), (low, high), fit=False)
+        # Timesteps no sequence reaches (NaN) are shown at the bottom of the scale.
+        self.heatmap.show(logs, (low, high), fit=False)
         self._label_steps(steps)
         latest = matrix[-1]
         keep = np.isfinite(latest) & (latest > 0)

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, new_plot, set_items
+from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 GATES_IN_0_1 = {"input", "forget", "output", "reset", "update"}  # sigmoid gates
@@ -60,7 +60,7 @@ class InsidePanel(PlotPanel):
         if quantity in GATES_IN_0_1:
             levels, cmap = (0.0, 1.0), pg.colormap.get(self.theme.colormap)
         else:
-            bound = max(float(np.abs(values).max()), 1e-6)
+            bound = max(finite_peak(values), 1e-6)
             levels, cmap = (-bound, bound), pg.colormap.get("CET-D1")
         self.heatmap.set_colormap(cmap)
         self.heatmap.show(values, levels)

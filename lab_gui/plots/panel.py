@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
@@ -100,6 +101,14 @@ class PlotPanel(QWidget):
             return False
 
 
+def finite_peak(values) -> float:
+    """The largest absolute finite value (0 when there is none): a colour scale's
+    bound that a diverging run's Inf or NaN cannot break."""
+    values = np.asarray(values)
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0
+
+
 class Heatmap:
     """An image in a plot with a colour bar beside it; cell (row, column) is
     centred on (column, row) in the plot's coordinates, so ticks can name cells."""
@@ -115,7 +124,10 @@ class Heatmap:
         self.colour_bar.setColorMap(pg.colormap.get(name_or_map) if isinstance(name_or_map, str) else name_or_map)
 
     def show(self, matrix, levels: tuple[float, float], fit: bool = True) -> None:
-        """Draw `matrix` (rows, columns) with fixed colour levels; `fit` zooms to it."""
+        """Draw `matrix` (rows, columns) with fixed, finite colour levels; `fit` zooms
+        to it. Cells that are not finite (a diverging run) take the ends of the scale."""
+        low, high = levels
+        matrix = np.nan_to_num(np.asarray(matrix, dtype=np.float32), nan=low, posinf=high, neginf=low)
         rows, columns = matrix.shape
         self.image.setImage(matrix, levels=levels, autoLevels=False)
         self.image.setRect(QRectF(-0.5, -0.5, columns, rows))
