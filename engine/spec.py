@@ -43,7 +43,9 @@ class ModelSpec:
     layers: int = 1
     dropout: float = 0.0
     bidirectional: bool = False  # encoders only
-    forget_bias: float = 1.0  # LSTM forget-gate bias at initialisation (PyTorch's own is 0)
+    # Bias of the gate that keeps the state, at initialisation: the LSTM forget gate
+    # and the GRU update gate (PyTorch starts both at 0, a gate half shut).
+    forget_bias: float = 1.0
     attention: str = "none"  # seq2seq only
     # Transformer
     arch: str = "decoder"

@@ -20,19 +20,18 @@ def make_rnn(cell: str, input_size: int, hidden_size: int, layers: int,
     options = dict(input_size=input_size, hidden_size=hidden_size, num_layers=layers,
                    batch_first=True, bidirectional=bidirectional,
                    dropout=dropout if layers > 1 else 0.0)
-    if cell == "lstm":
-        lstm = nn.LSTM(**options)
-        # A forget gate that starts near sigmoid(1) = 0.73 instead of 0.5 keeps the
-        # cell state, and its gradient, alive over many more steps from the start
-        # (Jozefowicz et al. 2015; Keras's unit_forget_bias). The gates are
-        # ordered input, forget, cell, output; the two biases are summed.
+    if cell in ("lstm", "gru"):
+        rnn = nn.LSTM(**options) if cell == "lstm" else nn.GRU(**options)
+        # A gate that starts out keeping the state keeps it, and its gradient,
+        # alive over many more steps from the start (Jozefowicz et al. 2015;
+        # Keras's unit_forget_bias). LSTM gates are ordered input, forget, cell,
+        # output; GRU gates reset, update, new, and a GRU keeps its state where
+        # the update gate is 1. Both biases are summed, so one holds the value.
         with torch.no_grad():
-            for name, bias in lstm.named_parameters():
+            for name, bias in rnn.named_parameters():
                 if name.startswith("bias_"):
                     bias[hidden_size:2 * hidden_size] = forget_bias if name.startswith("bias_ih") else 0.0
-        return lstm
-    if cell == "gru":
-        return nn.GRU(**options)
+        return rnn
     return nn.RNN(nonlinearity="relu" if cell == "rnn_relu" else "tanh", **options)
 
 

@@ -37,13 +37,28 @@ def test_reference_cells_reproduce_the_fused_modules(cell, bidirectional, layers
     assert torch.allclose(g_fused, g_ref, atol=1e-5)
 
 
-def test_the_lstm_forget_bias_is_set_at_initialisation():
-    lstm = make_rnn("lstm", 3, 4, 2, 0.0, True, forget_bias=1.0)
-    for name, bias in lstm.named_parameters():
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_the_keep_gate_bias_is_set_at_initialisation(cell):
+    """The LSTM forget gate and the GRU update gate (the second chunk of each) start at forget_bias."""
+    rnn = make_rnn(cell, 3, 4, 2, 0.0, True, forget_bias=1.5)
+    for name, bias in rnn.named_parameters():
         if name.startswith("bias_ih"):
-            assert torch.all(bias[4:8] == 1.0)
+            assert torch.all(bias[4:8] == 1.5)
         elif name.startswith("bias_hh"):
             assert torch.all(bias[4:8] == 0.0)
+    x = torch.zeros(1, 1, 3)
+    if cell == "gru":  # with zero input and state, the update gate is exactly sigmoid(1.5)
+        rnn = make_rnn(cell, 3, 4, 1, 0.0, False, forget_bias=1.5)
+        with torch.no_grad():
+            for name, p in rnn.named_parameters():
+                if name.startswith("weight"):
+                    p.zero_()
+            rnn.bias_ih_l0[8:].fill_(1.0)  # new-gate candidate n = tanh(1)
+            rnn.bias_hh_l0[8:].zero_()
+            rnn.bias_ih_l0[:4].zero_()
+            out, _ = rnn(x)
+        z = torch.sigmoid(torch.tensor(1.5))
+        assert torch.allclose(out[0, 0], (1 - z) * torch.tanh(torch.tensor(1.0)))
 
 
 # ------------------------------------------------------------ every architecture
