@@ -8,6 +8,7 @@
     python main.py recover [PROJECT.seqlab] [--discard]
     python main.py export PROJECT.seqlab [--run ID] (--csv F | --script F | --tensorboard DIR)
     python main.py presets
+    python main.py lessons [--quick] [--only N] [--device D] [--json PATH]
     python main.py describe (--preset NAME | SPEC.json) [--set ...]
     python main.py spec (--preset NAME | SPEC.json) [--set ...]
     python main.py probes RUN_DIR [--step N] [--loss last|full]
@@ -42,7 +43,7 @@ from engine.run_folder import write_run
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl
 from engine.spec import ExperimentSpec, parse_value
-from engine.training import Trainer
+from engine.training import Trainer, resolve_device
 from engine.user_files import decode_utf8, read_user_file
 from engine.validation import validate_experiment
 
@@ -111,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--script", help="a standalone PyTorch script of the model and its training")
     what.add_argument("--tensorboard", help="TensorBoard event files (needs the tensorboard package)")
     export.set_defaults(func=cmd_export)
+
+    lessons = commands.add_parser("lessons", help="train the lessons and check each claim")
+    lessons.add_argument("--quick", action="store_true", help="smaller runs (the size the tests use)")
+    lessons.add_argument("--only", action="append", default=[], metavar="N",
+                         help="run only lesson N (a number or a name; repeatable, or N,M)")
+    lessons.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
+    lessons.add_argument("--json", help="also write the results to this file as JSON")
+    lessons.set_defaults(func=cmd_lessons)
 
     probes = commands.add_parser("probes", help="show the probe snapshots a `train --out` run kept")
     probes.add_argument("run", help="the folder given to train --out")
@@ -291,6 +300,32 @@ def _main_thread() -> bool:
     import threading
 
     return threading.current_thread() is threading.main_thread()
+
+
+def cmd_lessons(args) -> int:
+    """Train each lesson and print its claim, what was measured and the verdict;
+    exit code 1 when a claim did not show."""
+    from engine.lessons.registry import LESSONS, lesson, run_lesson
+    from engine.lessons.table import footer, format_result, header
+
+    wanted = [part.strip() for item in args.only for part in item.split(",") if part.strip()]
+    try:
+        chosen = [lesson(n) for n in wanted] if wanted else LESSONS
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    resolve_device(args.device)  # an unknown or missing device is refused before any training
+    print(header(), flush=True)
+    results = []
+    for item in chosen:
+        results.append(run_lesson(item, quick=args.quick, device=args.device))
+        print(format_result(results[-1]), flush=True)
+    print(footer(results))
+    if args.json:
+        rows = [{"number": r.lesson.number, "key": r.lesson.key, "claim": r.lesson.claim,
+                 "measured": r.outcome.measured, "holds": r.outcome.passed, "seconds": round(r.seconds, 2),
+                 "values": r.outcome.values} for r in results]
+        write_atomic(Path(args.json), (json.dumps(rows, indent=2, default=str) + "\n").encode())
+    return 0 if all(r.outcome.passed for r in results) else 1
 
 
 def cmd_probes(args) -> int:

@@ -200,3 +200,29 @@ def test_a_run_of_zero_steps_writes_probes_the_probes_command_can_show(tmp_path,
     capsys.readouterr()
     assert main(["probes", str(out)]) == 0
     assert capsys.readouterr().out.startswith("1 snapshots kept, at steps 0")
+
+
+def test_lessons_prints_the_claim_what_was_measured_and_the_verdict(tmp_path):
+    out = tmp_path / "lessons.json"
+    result = run_main("lessons", "--quick", "--only", "1,exploding-relu", "--device", "cpu", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["#", "lesson", "verdict"]
+    assert any(l.startswith(" 1  Next character with a plain RNN") and "holds" in l for l in lines)
+    assert any(l.lstrip().startswith("measured") and '"hell" -> "ello"' in l for l in lines)
+    assert lines[-1].startswith("2 of 2 claims hold")
+    rows = json.loads(out.read_text())
+    assert [(r["number"], r["holds"]) for r in rows] == [(1, True), (3, True)]
+    assert rows[1]["values"]["diverged_at"] is not None
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--only", "99"], "no lesson '99'; the lessons are 1 (hello)"),
+    (["--device", "cuda"] if "cuda" not in __import__("engine.training").training.available_devices() else
+     ["--device", "tpu"], "is not available here"),
+])
+def test_lessons_refuses_an_unknown_lesson_or_device_in_one_line(args, message):
+    result = run_main("lessons", "--quick", *args)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""

@@ -1,0 +1,114 @@
+"""Every lesson's claim, trained small and seeded on the CPU and asserted from what was measured."""
+
+import pytest
+
+from engine.lessons.registry import LESSONS, lesson, run_lesson
+from engine.spec import ExperimentSpec
+from engine.validation import validate_experiment
+
+
+def measured(key):
+    outcome = run_lesson(lesson(key), quick=True, device="cpu").outcome
+    assert outcome.passed, outcome.measured  # the lesson's own verdict agrees with the checks below
+    return outcome.values
+
+
+def test_lessons_are_numbered_once_and_their_runs_are_valid_specs():
+    assert [l.number for l in LESSONS] == list(range(1, 13))
+    assert len({l.key for l in LESSONS}) == 12
+    for item in LESSONS:
+        for quick in (True, False):
+            runs = item.runs(quick)
+            assert runs and len({name for name, _ in runs}) == len(runs)
+            for _, spec in runs:
+                validate_experiment(ExperimentSpec.from_dict(spec.to_dict()))
+
+
+@pytest.mark.slow
+def test_1_hello_is_predicted_one_character_at_a_time():
+    values = measured("hello")
+    assert values["predicted"] == "ello"
+    change = values["state_change"]
+    assert change[0] == change[1] == 0 and min(change[2:]) > 1e-3  # h_t only sees characters up to t
+
+
+@pytest.mark.slow
+def test_2_a_tanh_rnn_forgets_over_50_steps_and_gated_cells_do_not():
+    values = measured("vanishing-gradients")
+    accuracy, decay = values["accuracy"], values["first_over_last"]
+    assert accuracy["rnn_tanh"] < 0.6 and accuracy["lstm"] >= 0.9 and accuracy["gru"] >= 0.9
+    assert decay["rnn_tanh"] < 1e-2 and decay["lstm"] / decay["rnn_tanh"] > 100
+
+
+@pytest.mark.slow
+def test_3_an_unclipped_relu_rnn_explodes_and_a_clipped_one_does_not():
+    values = measured("exploding-relu")
+    assert values["diverged_at"] is not None and values["spike"] > 10
+    assert values["clipped_steps"] == 300
+
+
+@pytest.mark.slow
+def test_4_a_gru_has_three_quarters_of_the_lstm_parameters_and_similar_accuracy():
+    values = measured("lstm-vs-gru")
+    assert values["ratio"] == 0.75
+    assert abs(values["accuracy"]["gru"] - values["accuracy"]["lstm"]) <= 0.05
+
+
+@pytest.mark.slow
+def test_5_three_shapes_of_problem():
+    values = measured("shapes")
+    shapes = values["shapes"]
+    assert len(shapes["many-to-one"][1]) == 2  # one output per sequence
+    assert shapes["many-to-many"][0][1] == shapes["many-to-many"][1][1]  # one output per input step
+    assert shapes["one-to-many"][0][1] == 1 and shapes["one-to-many"][1][1] > 1  # a sequence from one input
+
+
+@pytest.mark.slow
+def test_6_without_attention_long_inputs_and_early_positions_fail():
+    values = measured("bottleneck")
+    plain, attended = values["by_length"]["none"], values["by_length"]["additive"]
+    assert plain[2] >= 0.95 and plain[max(plain)] < 0.5 and attended[max(attended)] >= 0.9
+    positions = values["by_position"]["none"]
+    assert positions[0] < positions[-1]
+
+
+@pytest.mark.slow
+def test_7_teacher_forcing_lowers_the_forced_loss_and_widens_the_exposure_gap():
+    values = measured("teacher-forcing")
+    results, gap = values["results"], values["gap"]
+    assert results[1.0]["teacher_forced_loss"] < results[0.0]["teacher_forced_loss"]
+    assert gap[1.0] > gap[0.0]
+
+
+@pytest.mark.slow
+def test_8_attention_aligns_reversal_and_date_fields():
+    values = measured("alignment")
+    assert values["anti_diagonal"] >= 0.7
+    assert min(values["fields"].values()) >= 0.5
+
+
+@pytest.mark.slow
+def test_9_a_transformer_needs_positions_to_reverse():
+    accuracy = measured("positional-encoding")["accuracy"]
+    assert accuracy["none"] <= 0.2 and accuracy["sinusoidal"] >= 0.9
+
+
+@pytest.mark.slow
+def test_10_an_unmasked_decoder_cheats_at_training_and_fails_at_generation():
+    results = measured("causal-mask")["results"]
+    assert results[False]["teacher_forced_loss"] < results[True]["teacher_forced_loss"] / 2
+    assert results[False]["past_only_accuracy"] < results[True]["past_only_accuracy"] / 2
+
+
+def test_11_the_lstm_chain_of_sequential_work_grows_with_length_and_the_transformers_does_not():
+    values = measured("sequential-vs-parallel")
+    chains = values["critical_path"]
+    assert chains["lstm"][256] > 8 * chains["lstm"][16]
+    assert chains["transformer"][256] == chains["transformer"][16]
+    assert all(s > 0 for times in values["seconds"].values() for s in times.values())
+
+
+@pytest.mark.slow
+def test_12_heads_learn_different_places_to_look():
+    divergence = measured("multi-head")["divergence"]
+    assert divergence["after"] >= 0.3 and divergence["after"] > 3 * divergence["before"]
