@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self.stop_action = a("St&op", self.stop, "Shift+F5")
         self.new_run_action = a("New &Run from the Form", self.new_run, None,
                                 "Keep the current run and start a fresh one with the form's spec")
+        self.race_action = a("&Race All Runs", self.race, "Ctrl+F5",
+                             "Train every untrained run of the project, one after another, and compare them")
         self.about_action = a("&About SeqLab", self.about)
         self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
 
@@ -125,11 +127,14 @@ class MainWindow(QMainWindow):
                              self.stop_action])
         run_menu.addSeparator()
         run_menu.addAction(self.new_run_action)
+        run_menu.addAction(self.race_action)
         self.view_menu = bar.addMenu("&View")
         theme_menu = self.view_menu.addMenu("&Theme")
         for label, name in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             theme_menu.addAction(label, lambda n=name: self.set_theme_choice(n))
         self.view_menu.addSeparator()
+        self.lessons_menu = bar.addMenu("&Lessons")
+        self._fill_lessons_menu()
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
 
@@ -173,6 +178,8 @@ class MainWindow(QMainWindow):
             "attention": self._dock("Attention", "attentionDock", placeholder(), bottom),
             "inside": self._dock("Inside view", "insideDock", placeholder(), bottom),
             "norms": self._dock("Gradient norms", "normsDock", placeholder(), bottom),
+            "compare": self._dock("Compare runs", "compareDock", placeholder(), right),
+            "lesson": self._dock("Lesson", "lessonDock", self._lesson_view(), left),
         }
         self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
         central = QLabel("Loading the model…")
@@ -185,7 +192,8 @@ class MainWindow(QMainWindow):
         tab groups made before the window showed, or before restoreState, got a
         second, stale tab bar from Qt, drawn over the attention plot (seen in a
         screenshot; tests/gui checks there is one tab bar per group)."""
-        for first, *others in (("architecture", "task", "training"), ("inside", "norms")):  # two wide panels
+        for first, *others in (("architecture", "task", "training", "lesson"), ("inside", "norms"),
+                               ("loss", "compare")):  # two wide panels
             if not self.tabifiedDockWidgets(self.docks[first]):                           # read better than three
                 for other in others:
                     self.tabifyDockWidget(self.docks[first], self.docks[other])
@@ -211,6 +219,7 @@ class MainWindow(QMainWindow):
         from engine.training import available_devices
         from lab_gui.diagram import ModelDiagram
         from lab_gui.plots.attention import AttentionPanel
+        from lab_gui.plots.compare import ComparePanel
         from lab_gui.plots.gradients import GradientPanel
         from lab_gui.plots.groups import GroupNormPanel
         from lab_gui.plots.inside import InsidePanel
@@ -238,7 +247,7 @@ class MainWindow(QMainWindow):
         self.docks["task"].setWidget(_scrolled(self.forms["task"]))
         self.docks["training"].setWidget(self._training_panel())
         self.panels = {"loss": LossPanel(), "gradients": GradientPanel(), "attention": AttentionPanel(),
-                       "inside": InsidePanel(), "norms": GroupNormPanel()}
+                       "inside": InsidePanel(), "norms": GroupNormPanel(), "compare": ComparePanel()}
         for name, panel in self.panels.items():
             self.docks[name].setWidget(panel)
             self.docks[name].visibilityChanged.connect(lambda visible, n=name: self._dock_shown(n, visible))
@@ -369,6 +378,9 @@ class MainWindow(QMainWindow):
                 draft = None
         self.undo_stack.clear()
         self.trained_since_save = False
+        self.race_queue: list[str] = []
+        self.panels["compare"].show_project(project)
+        self._show_lesson(project)
         self.set_draft(draft or run.spec)
         self._fill_run_picker()
         self._show_run(run)
@@ -567,6 +579,86 @@ class MainWindow(QMainWindow):
         self._show_run(run)
         self._update_title()
 
+    # ================================================================== race
+    def race(self) -> bool:
+        """Train every run that has not trained yet, one after another, in the
+        project's order; the compare view shows them as they go."""
+        if self.controller.active:
+            return False
+        self.race_queue = [run.id for run in self.project.runs if run.state is None and not len(run.history)]
+        if not self.race_queue:
+            self.statusBar().showMessage("Every run has trained already: New Run adds one to race", 8000)
+            return False
+        self.docks["compare"].show()
+        self.docks["compare"].raise_()
+        return self._next_in_race()
+
+    def _next_in_race(self) -> bool:
+        if self.controller.active or not self.race_queue:
+            return False
+        run = self.project.run(self.race_queue.pop(0))
+        self.project.current_run = run.id
+        self.set_draft(run.spec)
+        try:
+            self.controller.start(run, None)
+        except (SeqLabError, RuntimeError) as exc:
+            self.race_queue.clear()
+            self._warn("Cannot train", str(exc))
+            return False
+        self.banner.hide()
+        self._fill_run_picker()
+        self._show_run(run)
+        self._update_actions()
+        return True
+
+    # ================================================================ lessons
+    def _fill_lessons_menu(self) -> None:
+        from engine.lessons.catalog import LESSON_TITLES
+
+        for number, title in LESSON_TITLES:
+            self.lessons_menu.addAction(f"&{number}. {title}" if number < 10 else f"{number}. {title}",
+                                        lambda n=number: self.open_lesson(n))
+
+    def open_lesson(self, number: int) -> None:
+        """A lesson opens as a new, unsaved project of its runs, with its text beside them."""
+        from engine.lessons.registry import lesson
+        from engine.lessons.base import lesson_project
+
+        if not self.ready or not self._may_discard():
+            return
+        self._stop_engine()
+        self._show_project(lesson_project(lesson(number)), None)
+        self.trained_since_save = True  # a lesson is unsaved work until saved
+        self._update_title()
+        self.docks["lesson"].show()
+        self.docks["lesson"].raise_()
+
+    def _lesson_view(self) -> QWidget:
+        from PySide6.QtWidgets import QTextBrowser
+
+        self.lesson_text = QTextBrowser()
+        self.lesson_text.setOpenExternalLinks(False)
+        self.lesson_text.setHtml("<p>Open a lesson from the <b>Lessons</b> menu.</p>")
+        return self.lesson_text
+
+    def _show_lesson(self, project) -> None:
+        import html
+
+        from engine.lessons.catalog import TEXTS
+
+        key = project.ui.get("lesson") if isinstance(project.ui, dict) else None
+        item = next((text for text in TEXTS if text.key == key), None)
+        if item is None:
+            self.lesson_text.setHtml("<p>Open a lesson from the <b>Lessons</b> menu.</p>")
+            return
+        runs = "".join(f"<li>{html.escape(run.name)}</li>" for run in project.runs)
+        self.lesson_text.setHtml(
+            f"<h2>Lesson {item.number}: {html.escape(item.title)}</h2>"
+            f"<p><b>Claim.</b> {html.escape(item.claim)}</p>"
+            f"<p><b>Try it.</b> {html.escape(item.guide)}</p>"
+            f"<p><b>Runs</b></p><ul>{runs}</ul>"
+            f"<p><small>Checked headless by <code>python main.py lessons --only {item.number}</code>.</small></p>")
+
     def pause(self) -> None:
         self.controller.pause()
 
@@ -604,13 +696,15 @@ class MainWindow(QMainWindow):
             elif isinstance(event, RunFinished):
                 self.statusBar().showMessage(f"Run {event.reason} at step {event.step}", 8000)
                 self._fill_run_picker()
+                if event.reason == "stopped":  # the user stopped it: the race ends too
+                    self.race_queue.clear()
             elif isinstance(event, RunFailed):
                 self._show_failure(event)
                 self._fill_run_picker()
             elif isinstance(event, Diverged):
                 self._show_divergence(event)
         if scalars or probes:
-            self._stale.update(name for name in self.panels if probes or name in ("loss", "norms"))
+            self._stale.update(name for name in self.panels if probes or name in ("loss", "norms", "compare"))
         if self._redraw(force=not self.controller.active):
             self._status_from_run(run)
             self._update_title()
@@ -691,6 +785,8 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str) -> None:
         self.state_label.setText(state)
         self._update_actions()
+        if state == "idle" and self.race_queue:
+            QTimer.singleShot(0, self._next_in_race)
 
     def _update_actions(self) -> None:
         ready = self.ready and self.project is not None
@@ -704,6 +800,7 @@ class MainWindow(QMainWindow):
         for action in (self.save_action, self.save_as_action, self.export_csv_action, self.export_script_action,
                        self.export_tb_action, self.new_run_action):
             action.setEnabled(ready)
+        self.race_action.setEnabled(ready and state == "idle")
 
     def _stop_engine(self) -> None:
         if self.ready and self.controller.active:

@@ -1,0 +1,157 @@
+"""Every run of the project side by side: loss and metric curves overlaid, and a
+table of architecture, size, final values, speed and time to a target metric."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
+
+from lab_gui.plots.panel import PlotPanel, new_plot
+
+COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
+MAX_POINTS = 2000  # per curve: a race of long runs stays cheap to redraw
+
+
+def architecture(spec) -> str:
+    m = spec.model
+    if m.family == "transformer":
+        return f"Transformer {m.arch.replace('_', '-')} {m.layers}x{m.d_model}, {m.heads} heads"
+    cell = {"rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "lstm": "LSTM", "gru": "GRU"}[m.cell]
+    if m.family == "seq2seq":
+        return f"{cell} seq2seq {m.hidden_size}, attention {m.attention}"
+    return f"{cell} {m.layers}x{m.hidden_size}"
+
+
+def time_to_target(run, target: float) -> tuple[int, float] | None:
+    """(step, seconds) of the first evaluation whose metric reached `target` (mse: fell to it)."""
+    for evaluation in run.history.evaluations:
+        for name, value in evaluation.values.items():
+            if name == "val_loss" or value is None or not math.isfinite(value):
+                continue
+            if (value <= target) if name == "mse" else (value >= target):
+                return evaluation.step, evaluation.wall_time
+    return None
+
+
+class ComparePanel(PlotPanel):
+    title = "Compare runs"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.project = None
+        self.x_axis = QComboBox()
+        self.x_axis.addItems(["step", "wall time (s)"])
+        self.target = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=1e6, singleStep=0.05, value=0.9)
+        self.target.setToolTip("The metric a run must reach for 'time to target' (for mse: fall to)")
+        self.add_controls(("x:", self.x_axis), ("target metric:", self.target))
+        self.finish_controls()
+        self.loss_plot = new_plot(self.graphics, 0, 0, "Training loss", "step", "loss")
+        self.metric_plot = new_plot(self.graphics, 0, 1, "Validation metric", "step", "metric")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self.grid = QTableWidget(0, len(COLUMNS))
+        self.grid.setHorizontalHeaderLabels(COLUMNS)
+        self.grid.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.grid.verticalHeader().hide()
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.grid.horizontalHeader().setStretchLastSection(True)
+        self.grid.setMaximumHeight(150)
+        self.layout().insertWidget(2, self.grid)
+        self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
+        self.target.valueChanged.connect(self.refresh)
+
+    def _x_axis_changed(self) -> None:
+        label = "wall time (s)" if self.x_axis.currentIndex() == 1 else "step"
+        self.loss_plot.setLabel("bottom", label)
+        self.metric_plot.setLabel("bottom", label)
+        self.refresh()
+
+    def show_project(self, project) -> None:
+        self.project = project
+        for loss, metric in self.curves.values():
+            self.loss_plot.removeItem(loss)
+            self.metric_plot.removeItem(metric)
+        self.curves.clear()
+        if self.loss_plot.legend is not None:
+            self.loss_plot.legend.clear()
+        self.refresh()
+
+    def show_run(self, run) -> None:  # the window's current run: the comparison shows them all
+        self.run = run
+        self.refresh()
+
+    def _curves_for(self, run, index: int):
+        if run.id not in self.curves:
+            colour = self.theme.color(index)
+            loss = self.loss_plot.plot(name=run.name or run.id, pen=pg.mkPen(colour, width=2), connect="finite")
+            metric = self.metric_plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
+                                           symbolBrush=colour, symbolPen=colour)
+            self.curves[run.id] = (loss, metric)
+        return self.curves[run.id]
+
+    def refresh(self) -> None:
+        runs = self.project.runs if self.project is not None else []
+        wall = self.x_axis.currentIndex() == 1
+        for index, run in enumerate(runs):
+            loss_curve, metric_curve = self._curves_for(run, index)
+            history = run.history
+            if len(history):
+                stride = max(1, len(history) // MAX_POINTS)
+                x = history.column("wall_time" if wall else "step")[::stride]
+                loss = history.column("train_loss")[::stride]
+                loss_curve.setData(x, np.where(loss > 0, loss, np.nan))
+            else:
+                loss_curve.setData([], [])
+            points = [(e.wall_time if wall else e.step, _metric_value(e.values)) for e in history.evaluations]
+            points = [(x, y) for x, y in points if y is not None]
+            metric_curve.setData([p[0] for p in points], [p[1] for p in points])
+        self._fill_table(runs)
+        self.say("" if any(len(r.history) for r in runs) else
+                 "No run has trained yet: Run ▸ Race All Runs trains them one after another.")
+
+    def _fill_table(self, runs) -> None:
+        self.grid.setRowCount(len(runs))
+        for row, run in enumerate(runs):
+            summary = run.summary or {}
+            metric = (summary.get("metric") or {})
+            reached = time_to_target(run, self.target.value())
+            values = [
+                run.name or run.id, architecture(run.spec),
+                f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "",
+                str(run.step),
+                _number(summary.get("train_loss")),
+                f"{metric.get('name', '')} {_number(metric.get('value'))}".strip(),
+                _number(summary.get("tokens_per_second"), "{:,.0f}"),
+                "" if not len(run.history) else
+                ("not reached" if reached is None else f"step {reached[0]}, {reached[1]:.1f} s"),
+            ]
+            for column, text in enumerate(values):
+                self.grid.setItem(row, column, QTableWidgetItem(text))
+
+    def has_data(self) -> bool:
+        return any(len(curve.xData if curve.xData is not None else []) for curve, _ in self.curves.values())
+
+    def table(self):
+        if self.grid.rowCount() == 0:
+            return None
+        rows = [[self.grid.item(r, c).text() for c in range(len(COLUMNS))] for r in range(self.grid.rowCount())]
+        return COLUMNS, rows
+
+    def apply_theme(self, theme) -> None:
+        super().apply_theme(theme)
+        self.show_project(self.project)
+
+
+def _metric_value(values: dict):
+    for name, value in values.items():
+        if name != "val_loss" and value is not None and math.isfinite(value):
+            return value
+    return None
+
+
+def _number(value, pattern: str = "{:.4g}") -> str:
+    return "" if value is None else pattern.format(value)
