@@ -59,7 +59,9 @@ class ComparePanel(PlotPanel):
         self.grid.verticalHeader().hide()
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.grid.horizontalHeader().setStretchLastSection(True)
-        self.grid.setMaximumHeight(150)
+        # The curves are the point: they keep 180 px however short the dock; the table scrolls.
+        self.grid.setMaximumHeight(110)
+        self.graphics.setMinimumHeight(180)
         self.layout().insertWidget(2, self.grid)
         self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
         self.target.valueChanged.connect(self.refresh)
