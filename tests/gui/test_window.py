@@ -46,6 +46,7 @@ def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_p
     run = window.controller.run
     wait_until(qtbot, lambda: np.isclose(run.history.column("lr")[-1], 0.0042), message="the new lr in use")
     window.docks["norms"].raise_()  # a plot in a hidden tab is drawn when it is shown
+    window.docks["compare"].raise_()
     wait_until(qtbot, lambda: all(p.has_data() for p in window.panels.values() if p is not window.panels["attention"]),
                message="every plot to have data")
     assert window.panels["attention"].message.text() == "This model has no attention."
@@ -196,7 +197,8 @@ def visible_tab_bars(window) -> list[list[str]]:
 
 def test_each_group_of_tabbed_docks_has_one_tab_bar_fresh_and_restored(qtbot, make_window):
     """Qt drew a second, stale tab bar over the attention plot when tab groups were made too early."""
-    groups = [["Architecture", "Task", "Training"], ["Inside view", "Gradient norms"]]
+    groups = [["Architecture", "Task", "Training", "Lesson"], ["Inside view", "Gradient norms"],
+              ["Loss", "Compare runs"]]
     window = make_window(settings_name="tabs")
     qtbot.wait(1200)  # the layout settles within a second, however busy the machine
     assert visible_tab_bars(window) == groups
