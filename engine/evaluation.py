@@ -8,18 +8,17 @@ import torch
 
 from engine.data import PAD
 from engine.models import compute_loss
+from engine.models.modes import evaluating
 
 
 @torch.no_grad()
 def evaluate(model, task, batches, device, autocast=contextlib.nullcontext) -> dict[str, float]:
     """{"val_loss": ..., <metric>: ...}. Syncs with the device once per batch."""
     kind, metric = task.info.kind, task.info.metric
-    was_training = model.training
-    model.eval()
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device)
     weight = total = 0
-    try:
+    with evaluating(model):
         for batch in batches:
             batch = batch.to(device)
             with autocast():
@@ -40,8 +39,6 @@ def evaluate(model, task, batches, device, autocast=contextlib.nullcontext) -> d
                     generated = model.generate(batch)
                 correct += task.count_correct(batch, generated.cpu())
                 total += batch.size
-    finally:
-        model.train(was_training)
     val_loss = float(loss_sum) / max(weight, 1)
     value = val_loss if metric == "mse" else float(correct) / max(total, 1)
     return {"val_loss": val_loss, metric: value}

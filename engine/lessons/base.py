@@ -57,8 +57,7 @@ def spec_of(data: dict, **overrides) -> ExperimentSpec:
 
 def trained(spec: ExperimentSpec, device: str, steps: int | None = None) -> Trainer:
     trainer = Trainer(spec.with_overrides({"training.device": device}))
-    trainer.run_steps(spec.training.steps if steps is None else steps)
-    trainer.flush()
+    trainer.run_steps(spec.training.steps if steps is None else steps)  # flushes its scalars
     return trainer
 
 

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 
 from engine.lessons.base import Outcome, metric, spec_of, trained
+from engine.models import parameter_count
+from engine.models.modes import evaluating
 from engine.presets import load_preset
 from engine.probes.probe import run_probe
 from engine.tasks import PAD, Batch
@@ -32,11 +34,10 @@ def _hidden_states(model, task, text: str) -> np.ndarray:
 
 def hello_measure(quick, device):
     (_, spec), = hello_runs(quick)
-    trainer = trained(spec.with_overrides({"probes.every": 0}), "cpu" if device == "auto" else device)
+    trainer = trained(spec.with_overrides({"probes.every": 0}), device)
     model, task = trainer.model.cpu(), trainer.task
     ids = torch.tensor([task.vocab.encode(list("hell"))])
-    with torch.no_grad():
-        model.eval()
+    with torch.no_grad(), evaluating(model):
         predicted = "".join(task.vocab.itos[i] for i in model(Batch(ids, torch.tensor([4]), ids)).argmax(-1)[0].tolist())
     # h_t is built one character at a time: changing the third character leaves
     # h_1 and h_2 as they were and changes h_3 and h_4.
@@ -136,15 +137,11 @@ def lstm_gru_runs(quick):
             for cell, name in (("lstm", "LSTM"), ("gru", "GRU"))]
 
 
-def _recurrent_parameters(model) -> int:
-    return sum(p.numel() for name, p in model.named_parameters() if name.split(".")[0] == "rnn")
-
-
 def lstm_gru_measure(quick, device):
     counts, accuracy = {}, {}
     for _, spec in lstm_gru_runs(quick):
         trainer = trained(spec, device)
-        counts[spec.model.cell] = _recurrent_parameters(trainer.model)
+        counts[spec.model.cell] = parameter_count(trainer.model.rnn)
         accuracy[spec.model.cell] = metric(trainer)
     ratio = counts["gru"] / counts["lstm"]
     gap = abs(accuracy["gru"] - accuracy["lstm"])
@@ -187,10 +184,9 @@ def shapes_measure(quick, device):
     for (shape, _, _), (_, spec) in zip(SHAPES, shapes_runs(quick)):
         trainer = trained(spec, device)
         batch = trainer.val_batches[0].to(trainer.device)
-        with torch.no_grad():
-            trainer.model.eval()
+        with torch.no_grad(), evaluating(trainer.model) as model:
             inputs = tuple(batch.src.shape)
-            outputs = tuple(trainer.model(batch).shape)
+            outputs = tuple(model(batch).shape)
         shapes[shape] = (inputs, outputs)
         scores[shape] = metric(trainer)
         baseline = _majority_score(trainer)

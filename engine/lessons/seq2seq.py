@@ -7,6 +7,7 @@ import torch
 
 from engine.data import EOS, PAD
 from engine.lessons.base import Outcome, metric, spec_of, trained
+from engine.models.modes import evaluating
 from engine.presets import load_preset
 
 REVERSE = {"model.family": "seq2seq", "model.cell": "gru", "model.embedding_size": 16, "model.hidden_size": 64,
@@ -17,18 +18,13 @@ REVERSE = {"model.family": "seq2seq", "model.cell": "gru", "model.embedding_size
 @torch.no_grad()
 def generated(trainer) -> list[tuple[list[int], list[int], list[int]]]:
     """(input ids, target ids, generated ids) of every validation example, EOS and padding cut."""
-    model = trainer.model
-    was_training = model.training
-    model.eval()
     rows = []
-    try:
+    with evaluating(trainer.model) as model:
         for batch in trainer.val_batches:
             out = model.generate(batch.to(trainer.device)).cpu()
             for src, n, tgt, gen in zip(batch.src.tolist(), batch.src_lengths.tolist(),
                                         batch.target.tolist(), out.tolist()):
                 rows.append((src[:n], _until_eos(tgt), _until_eos(gen)))
-    finally:
-        model.train(was_training)
     return rows
 
 
@@ -104,15 +100,13 @@ def teacher_forcing_runs(quick):
 @torch.no_grad()
 def _token_accuracy(trainer, rows) -> tuple[float, float]:
     """Per-token accuracy given the true previous tokens, and generating freely."""
-    model = trainer.model
-    model.eval()
     hits = total = 0
-    for batch in trainer.val_batches:
-        batch = batch.to(trainer.device)
-        real = batch.target != PAD
-        hits += int(((model(batch).argmax(-1) == batch.target) & real).sum())
-        total += int(real.sum())
-    model.train()
+    with evaluating(trainer.model) as model:
+        for batch in trainer.val_batches:
+            batch = batch.to(trainer.device)
+            real = batch.target != PAD
+            hits += int(((model(batch).argmax(-1) == batch.target) & real).sum())
+            total += int(real.sum())
     free_hits = sum(sum(a == b for a, b in zip(tgt, gen)) for _, tgt, gen in rows)
     free_total = sum(len(tgt) for _, tgt, _ in rows)
     return hits / total, free_hits / free_total
@@ -150,17 +144,16 @@ def alignment_runs(quick):
 @torch.no_grad()
 def attention_maps(trainer, limit: int = 256):
     """[(input ids, output ids, weights (T_out, T_in))] for validation examples, teacher forced."""
-    model = trainer.model
-    model.eval()
     maps = []
-    for batch in trainer.val_batches:
-        _, weights = model.forward_with_attention(batch.to(trainer.device))
-        for i in range(batch.size):
-            n, m = int(batch.src_lengths[i]), int(batch.tgt_lengths[i])
-            maps.append((batch.src[i, :n].tolist(), batch.target[i, :m].tolist(), weights[i, :m, :n].cpu().numpy()))
-        if len(maps) >= limit:
-            break
-    model.train()
+    with evaluating(trainer.model) as model:
+        for batch in trainer.val_batches:
+            _, weights = model.forward_with_attention(batch.to(trainer.device))
+            for i in range(batch.size):
+                n, m = int(batch.src_lengths[i]), int(batch.tgt_lengths[i])
+                maps.append((batch.src[i, :n].tolist(), batch.target[i, :m].tolist(),
+                             weights[i, :m, :n].cpu().numpy()))
+            if len(maps) >= limit:
+                break
     return maps
 
 

@@ -11,9 +11,10 @@ import torch
 from engine.data import PAD
 from engine.lessons.base import Outcome, metric, spec_of, trained
 from engine.models import compute_loss
+from engine.models.modes import evaluating
 from engine.probes.instrument import instrumented
 from engine.tasks import Batch
-from engine.training import Trainer
+from engine.training import Trainer, resolve_device
 
 REVERSE = {"model.family": "transformer", "model.arch": "encoder_decoder", "model.d_model": 32, "model.heads": 4,
            "model.ff_size": 64, "model.layers": 2, "task.name": "reverse", "task.length": 8,
@@ -52,31 +53,28 @@ def causal_runs(quick):
 def _accuracy_seeing_only_the_past(trainer, limit: int = 64) -> float:
     """Next-character accuracy when position t is fed only the characters up to t,
     as in generation (a model that peeked at the future has none to peek at)."""
-    model = trainer.model
-    model.eval()
     batch = trainer.val_batches[0]
     src, target = batch.src[:limit].to(trainer.device), batch.target[:limit].to(trainer.device)
     hits = total = 0
-    for t in range(1, src.shape[1] + 1):
-        prefix = Batch(src[:, :t], torch.full((src.shape[0],), t), target[:, :t])
-        predicted = model(prefix)[:, -1].argmax(-1)
-        real = target[:, t - 1] != PAD
-        hits += int(((predicted == target[:, t - 1]) & real).sum())
-        total += int(real.sum())
-    model.train()
+    with evaluating(trainer.model) as model:
+        for t in range(1, src.shape[1] + 1):
+            prefix = Batch(src[:, :t], torch.full((src.shape[0],), t), target[:, :t])
+            predicted = model(prefix)[:, -1].argmax(-1)
+            real = target[:, t - 1] != PAD
+            hits += int(((predicted == target[:, t - 1]) & real).sum())
+            total += int(real.sum())
     return hits / max(total, 1)
 
 
 @torch.no_grad()
 def greedy_text(trainer, prompt: str, length: int = 40) -> str:
-    model, vocab = trainer.model, trainer.task.vocab
-    model.eval()
+    vocab = trainer.task.vocab
     ids = vocab.encode(list(prompt))
-    for _ in range(length):
-        src = torch.tensor([ids[-trainer.spec.task.length:]], device=trainer.device)
-        batch = Batch(src, torch.tensor([src.shape[1]]), src)
-        ids.append(int(model(batch)[0, -1].argmax()))
-    model.train()
+    with evaluating(trainer.model) as model:
+        for _ in range(length):
+            src = torch.tensor([ids[-trainer.spec.task.length:]], device=trainer.device)
+            batch = Batch(src, torch.tensor([src.shape[1]]), src)
+            ids.append(int(model(batch)[0, -1].argmax()))
     return "".join(vocab.tokens(ids, stop_at_eos=False))[len(prompt):]
 
 
@@ -155,12 +153,11 @@ def critical_path(spec) -> int:
 def timing_measure(quick, device):
     steps = 5 if quick else 20
     seconds, chains = {}, {}
-    device_name = None
+    device_name = str(resolve_device(device))
     for _, spec in timing_runs(quick):
         key = "lstm" if spec.model.family == "rnn" else "transformer"
         seconds.setdefault(key, {})[spec.task.length] = step_seconds(spec, device, steps)
         chains.setdefault(key, {})[spec.task.length] = critical_path(spec)
-        device_name = device_name or str(Trainer(spec.with_overrides({"training.device": device})).device)
     growth = {key: times[LENGTHS[-1]] / times[LENGTHS[0]] for key, times in seconds.items()}
     chain_growth = {key: c[LENGTHS[-1]] / c[LENGTHS[0]] for key, c in chains.items()}
     longer = LENGTHS[-1] // LENGTHS[0]
@@ -189,11 +186,9 @@ def heads_runs(quick):
 def cross_attention(trainer) -> list[np.ndarray]:
     """The last decoder layer's attention over the input, per validation example
     of the first batch: (heads, output steps, input steps), padding cut."""
-    model = trainer.model
-    model.eval()
     batch = trainer.val_batches[0]
-    _, maps = model.probe_forward(batch.to(trainer.device))
-    model.train()
+    with evaluating(trainer.model) as model:
+        _, maps = model.probe_forward(batch.to(trainer.device))
     weights = maps["cross"][:, -1].float().cpu().numpy()
     return [weights[i, :, :int(batch.tgt_lengths[i]), :int(batch.src_lengths[i])] for i in range(batch.size)]
 

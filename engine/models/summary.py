@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from engine.data import Batch
+from engine.models.modes import evaluating
 
 
 def parameter_count(model: nn.Module, trainable_only: bool = True) -> int:
@@ -60,12 +61,10 @@ def shape_summary(model: nn.Module, batch: Batch, depth: int = 2) -> list[LayerS
 
         hooks.append(module.register_forward_hook(record))
         rows.append((name, module))
-    was_training = model.training
-    model.eval()
     try:
-        model(batch)
+        with evaluating(model):
+            model(batch)
     finally:
-        model.train(was_training)
         for hook in hooks:
             hook.remove()
     return [LayerSummary(name, type(module).__name__, shapes.get(name, ()), parameter_count(module))

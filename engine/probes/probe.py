@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from engine.data import Batch
 from engine.models import compute_loss
+from engine.models.modes import evaluating
 from engine.probes.instrument import instrumented
 
 def last_position_loss(kind: str, output: torch.Tensor, batch: Batch) -> torch.Tensor:
@@ -69,12 +70,10 @@ def _twice(batch: Batch) -> Batch:
 def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
     """The probe arrays (numpy) for `batch`; `example` picks the sequence whose states are kept."""
     began = time.perf_counter()
-    was_training = model.training
-    model.eval()
     size = batch.size
     src_lengths = batch.src_lengths
     tgt_lengths = batch.tgt_lengths if batch.tgt_lengths is not None else src_lengths
-    try:
+    with evaluating(model):
         with torch.enable_grad(), instrumented(model) as record:
             output, attention = model.probe_forward(_twice(batch))
             halves = {"last": slice(0, size), "full": slice(size, 2 * size)}
@@ -115,8 +114,6 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
                 hidden_gradients[loss_name] = per_hidden
         maps = {name: _np(_example_attention(name, weights[example], src_lengths[example], tgt_lengths[example]))
                 for name, weights in attention.items()}
-    finally:
-        model.train(was_training)
     return {"input_gradients": input_gradients, "example_input_gradients": example_gradients,
             "hidden_gradients": hidden_gradients, "states": states, "attention": maps,
             "seconds": time.perf_counter() - began}
