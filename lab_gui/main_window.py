@@ -29,6 +29,7 @@ MAX_RECENT = 8
 LAYOUT_VERSION = 1
 FRAME_SECONDS = 0.033
 REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
+NO_LESSON = "<p>Open a lesson from the <b>Lessons</b> menu.</p>"
 
 
 class SpecEdit(QUndoCommand):
@@ -557,6 +558,10 @@ class MainWindow(QMainWindow):
             run = self.project.add_run(spec)
         else:
             run.spec = spec
+        return self._start(run, state)
+
+    def _start(self, run, state) -> bool:
+        """Make `run` current and train it from `state` (None: from scratch)."""
         self.project.current_run = run.id
         try:
             self.controller.start(run, state)
@@ -597,18 +602,10 @@ class MainWindow(QMainWindow):
         if self.controller.active or not self.race_queue:
             return False
         run = self.project.run(self.race_queue.pop(0))
-        self.project.current_run = run.id
         self.set_draft(run.spec)
-        try:
-            self.controller.start(run, None)
-        except (SeqLabError, RuntimeError) as exc:
+        if not self._start(run, None):
             self.race_queue.clear()
-            self._warn("Cannot train", str(exc))
             return False
-        self.banner.hide()
-        self._fill_run_picker()
-        self._show_run(run)
-        self._update_actions()
         return True
 
     # ================================================================ lessons
@@ -638,7 +635,7 @@ class MainWindow(QMainWindow):
 
         self.lesson_text = QTextBrowser()
         self.lesson_text.setOpenExternalLinks(False)
-        self.lesson_text.setHtml("<p>Open a lesson from the <b>Lessons</b> menu.</p>")
+        self.lesson_text.setHtml(NO_LESSON)
         return self.lesson_text
 
     def _show_lesson(self, project) -> None:
@@ -649,7 +646,7 @@ class MainWindow(QMainWindow):
         key = project.ui.get("lesson") if isinstance(project.ui, dict) else None
         item = next((text for text in TEXTS if text.key == key), None)
         if item is None:
-            self.lesson_text.setHtml("<p>Open a lesson from the <b>Lessons</b> menu.</p>")
+            self.lesson_text.setHtml(NO_LESSON)
             return
         runs = "".join(f"<li>{html.escape(run.name)}</li>" for run in project.runs)
         self.lesson_text.setHtml(

@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
 
-from lab_gui.plots.panel import PlotPanel, new_plot
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
 
 COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
 MAX_POINTS = 2000  # per curve: a race of long runs stays cheap to redraw
@@ -28,11 +28,9 @@ def architecture(spec) -> str:
 def time_to_target(run, target: float) -> tuple[int, float] | None:
     """(step, seconds) of the first evaluation whose metric reached `target` (mse: fell to it)."""
     for evaluation in run.history.evaluations:
-        for name, value in evaluation.values.items():
-            if name == "val_loss" or value is None or not math.isfinite(value):
-                continue
-            if (value <= target) if name == "mse" else (value >= target):
-                return evaluation.step, evaluation.wall_time
+        found = _task_metric(evaluation.values)
+        if found is not None and ((found[1] <= target) if found[0] == "mse" else (found[1] >= target)):
+            return evaluation.step, evaluation.wall_time
     return None
 
 
@@ -42,14 +40,14 @@ class ComparePanel(PlotPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.project = None
-        self.x_axis = QComboBox()
-        self.x_axis.addItems(["step", "wall time (s)"])
+        self.x_axis = XAxisChoice(self)
         self.target = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=1e6, singleStep=0.05, value=0.9)
         self.target.setToolTip("The metric a run must reach for 'time to target' (for mse: fall to)")
         self.add_controls(("x:", self.x_axis), ("target metric:", self.target))
         self.finish_controls()
         self.loss_plot = new_plot(self.graphics, 0, 0, "Training loss", "step", "loss")
         self.metric_plot = new_plot(self.graphics, 0, 1, "Validation metric", "step", "metric")
+        self.x_axis.plots = [self.loss_plot, self.metric_plot]
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.addLegend(offset=(-10, 10))
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
@@ -63,14 +61,7 @@ class ComparePanel(PlotPanel):
         self.grid.setMaximumHeight(110)
         self.graphics.setMinimumHeight(180)
         self.layout().insertWidget(2, self.grid)
-        self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
         self.target.valueChanged.connect(self.refresh)
-
-    def _x_axis_changed(self) -> None:
-        label = "wall time (s)" if self.x_axis.currentIndex() == 1 else "step"
-        self.loss_plot.setLabel("bottom", label)
-        self.metric_plot.setLabel("bottom", label)
-        self.refresh()
 
     def show_project(self, project) -> None:
         self.project = project
@@ -97,7 +88,7 @@ class ComparePanel(PlotPanel):
 
     def refresh(self) -> None:
         runs = self.project.runs if self.project is not None else []
-        wall = self.x_axis.currentIndex() == 1
+        wall = self.x_axis.wall_time
         for index, run in enumerate(runs):
             loss_curve, metric_curve = self._curves_for(run, index)
             history = run.history
@@ -108,8 +99,8 @@ class ComparePanel(PlotPanel):
                 loss_curve.setData(x, np.where(loss > 0, loss, np.nan))
             else:
                 loss_curve.setData([], [])
-            points = [(e.wall_time if wall else e.step, _metric_value(e.values)) for e in history.evaluations]
-            points = [(x, y) for x, y in points if y is not None]
+            found = [(e.wall_time if wall else e.step, _task_metric(e.values)) for e in history.evaluations]
+            points = [(x, metric[1]) for x, metric in found if metric is not None]
             metric_curve.setData([p[0] for p in points], [p[1] for p in points])
         self._fill_table(runs)
         self.say("" if any(len(r.history) for r in runs) else
@@ -148,10 +139,11 @@ class ComparePanel(PlotPanel):
         self.show_project(self.project)
 
 
-def _metric_value(values: dict):
+def _task_metric(values: dict) -> tuple[str, float] | None:
+    """(name, value) of an evaluation's task metric, when it is finite."""
     for name, value in values.items():
         if name != "val_loss" and value is not None and math.isfinite(value):
-            return value
+            return name, value
     return None
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QComboBox
+from PySide6.QtWidgets import QCheckBox
 
-from lab_gui.plots.panel import PlotPanel, new_plot
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
 
 
 class LossPanel(PlotPanel):
@@ -14,8 +14,7 @@ class LossPanel(PlotPanel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.x_axis = QComboBox()
-        self.x_axis.addItems(["step", "wall time (s)"])
+        self.x_axis = XAxisChoice(self)
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setChecked(True)
         self.add_controls(("x:", self.x_axis))
@@ -24,6 +23,7 @@ class LossPanel(PlotPanel):
         self.loss_plot = new_plot(self.graphics, 0, 0, "Loss", "step", "loss")
         self.metric_plot = new_plot(self.graphics, 1, 0, "Validation metric", "step", "metric")
         self.metric_plot.setXLink(self.loss_plot)
+        self.x_axis.plots = [self.loss_plot, self.metric_plot]
         self.loss_plot.addLegend(offset=(-10, 10))
         self.metric_plot.addLegend(offset=(-10, 10))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
@@ -40,18 +40,11 @@ class LossPanel(PlotPanel):
         self.divergence_line = pg.InfiniteLine(angle=90, movable=False)
         self.divergence_line.hide()
         self.loss_plot.addItem(self.divergence_line, ignoreBounds=True)
-        self.x_axis.currentIndexChanged.connect(self._x_axis_changed)
         self.log_scale.toggled.connect(self._log_changed)
         self._log_changed(True)
 
     def _log_changed(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
-        self.refresh()
-
-    def _x_axis_changed(self) -> None:
-        label = "wall time (s)" if self.x_axis.currentIndex() == 1 else "step"
-        self.loss_plot.setLabel("bottom", label)
-        self.metric_plot.setLabel("bottom", label)
         self.refresh()
 
     def apply_theme(self, theme) -> None:
@@ -64,7 +57,7 @@ class LossPanel(PlotPanel):
         super().apply_theme(theme)
 
     def _x(self, steps: np.ndarray, wall: np.ndarray) -> np.ndarray:
-        return wall if self.x_axis.currentIndex() == 1 else steps
+        return wall if self.x_axis.wall_time else steps
 
     def refresh(self) -> None:
         run = self.run
@@ -108,7 +101,7 @@ class LossPanel(PlotPanel):
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return
-        if self.x_axis.currentIndex() == 1:  # at the wall time of the last step kept
+        if self.x_axis.wall_time:  # at the wall time of the last step kept
             x = float(run.history.column("wall_time")[-1])
         else:
             x = float(step)

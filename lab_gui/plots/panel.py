@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
                                QVBoxLayout, QWidget)
 
 from lab_gui.plots.export import export_plot
@@ -99,6 +99,26 @@ class PlotPanel(QWidget):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Export failed", f"Could not export {self.title} to {path}: {exc}")
             return False
+
+
+class XAxisChoice(QComboBox):
+    """Step or wall time along the bottom of a panel's `plots`: a change
+    relabels them and redraws the panel."""
+
+    def __init__(self, panel: PlotPanel):
+        super().__init__()
+        self.addItems(["step", "wall time (s)"])
+        self.plots: list[pg.PlotItem] = []
+        self.currentIndexChanged.connect(lambda: self._changed(panel))
+
+    @property
+    def wall_time(self) -> bool:
+        return self.currentIndex() == 1
+
+    def _changed(self, panel: PlotPanel) -> None:
+        for plot in self.plots:
+            plot.setLabel("bottom", self.currentText())
+        panel.refresh()
 
 
 def finite_peak(values) -> float:
