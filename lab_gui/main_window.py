@@ -12,8 +12,8 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
                                QWidget)
@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
 from engine.errors import SeqLabError
 from engine.spec import ExperimentSpec, get_key
 from lab_gui import theme as themes
+from lab_gui import lesson_panel
 from lab_gui.banner import Banner
+from lab_gui.language import LANGUAGES, apply_language
+from lab_gui.lesson_panel import LessonPanel
 
 APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
@@ -29,7 +32,6 @@ MAX_RECENT = 8
 LAYOUT_VERSION = 1
 FRAME_SECONDS = 0.033
 REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
-NO_LESSON = "<p>Open a lesson from the <b>Lessons</b> menu.</p>"
 
 
 class SpecEdit(QUndoCommand):
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.resize(1480, 920)
+        self.language = apply_language(self.settings.value("language", "system"))
+        self.lesson_panel = LessonPanel()
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -133,9 +137,11 @@ class MainWindow(QMainWindow):
         theme_menu = self.view_menu.addMenu("&Theme")
         for label, name in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             theme_menu.addAction(label, lambda n=name: self.set_theme_choice(n))
+        self.language_menu = self.view_menu.addMenu("")
+        self._build_language_menu()
         self.view_menu.addSeparator()
-        self.lessons_menu = bar.addMenu("&Lessons")
-        self._fill_lessons_menu()
+        self.lessons_menu = bar.addMenu("")
+        self._retranslate()
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
 
@@ -180,7 +186,7 @@ class MainWindow(QMainWindow):
             "inside": self._dock("Inside view", "insideDock", placeholder(), bottom),
             "norms": self._dock("Gradient norms", "normsDock", placeholder(), bottom),
             "compare": self._dock("Compare runs", "compareDock", placeholder(), right),
-            "lesson": self._dock("Lesson", "lessonDock", self._lesson_view(), left),
+            "lesson": self._dock(self.tr("Lesson"), "lessonDock", self.lesson_panel, left),
         }
         self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
         central = QLabel("Loading the model…")
@@ -381,7 +387,7 @@ class MainWindow(QMainWindow):
         self.trained_since_save = False
         self.race_queue: list[str] = []
         self.panels["compare"].show_project(project)
-        self._show_lesson(project)
+        self.lesson_panel.show_project(project)
         self.set_draft(draft or run.spec)
         self._fill_run_picker()
         self._show_run(run)
@@ -610,11 +616,42 @@ class MainWindow(QMainWindow):
 
     # ================================================================ lessons
     def _fill_lessons_menu(self) -> None:
-        from engine.lessons.catalog import LESSON_TITLES
+        self.lessons_menu.clear()
+        for number, label in lesson_panel.menu_entries():
+            self.lessons_menu.addAction(label, lambda n=number: self.open_lesson(n))
 
-        for number, title in LESSON_TITLES:
-            self.lessons_menu.addAction(f"&{number}. {title}" if number < 10 else f"{number}. {title}",
-                                        lambda n=number: self.open_lesson(n))
+    # =============================================================== language
+    def _build_language_menu(self) -> None:
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        choice = self.settings.value("language", "system")
+        for code, name in (("system", ""), *LANGUAGES.items()):
+            action = self.language_menu.addAction(name, lambda c=code: self.set_language(c))
+            action.setCheckable(True)
+            action.setChecked(code == choice)
+            group.addAction(action)
+            self.language_actions[code] = action
+
+    def set_language(self, choice: str) -> None:
+        """Show the window in another language now, and from now on."""
+        self.settings.setValue("language", choice)
+        self.language = apply_language(choice)  # Qt sends LanguageChange, which calls _retranslate
+        self.language_actions[choice].setChecked(True)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        """Re-read the texts that follow the language: the lessons and their menu,
+        the Language menu itself. (The rest of the window is in English for now.)"""
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions["system"].setText(self.tr("Follow the system"))
+        self.lessons_menu.setTitle(self.tr("&Lessons"))
+        self._fill_lessons_menu()
+        if hasattr(self, "docks"):
+            self.docks["lesson"].setWindowTitle(self.tr("Lesson"))
 
     def open_lesson(self, number: int) -> None:
         """A lesson opens as a new, unsaved project of its runs, with its text beside them."""
@@ -629,32 +666,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.docks["lesson"].show()
         self.docks["lesson"].raise_()
-
-    def _lesson_view(self) -> QWidget:
-        from PySide6.QtWidgets import QTextBrowser
-
-        self.lesson_text = QTextBrowser()
-        self.lesson_text.setOpenExternalLinks(False)
-        self.lesson_text.setHtml(NO_LESSON)
-        return self.lesson_text
-
-    def _show_lesson(self, project) -> None:
-        import html
-
-        from engine.lessons.catalog import TEXTS
-
-        key = project.ui.get("lesson") if isinstance(project.ui, dict) else None
-        item = next((text for text in TEXTS if text.key == key), None)
-        if item is None:
-            self.lesson_text.setHtml(NO_LESSON)
-            return
-        runs = "".join(f"<li>{html.escape(run.name)}</li>" for run in project.runs)
-        self.lesson_text.setHtml(
-            f"<h2>Lesson {item.number}: {html.escape(item.title)}</h2>"
-            f"<p><b>Claim.</b> {html.escape(item.claim)}</p>"
-            f"<p><b>Try it.</b> {html.escape(item.guide)}</p>"
-            f"<p><b>Runs</b></p><ul>{runs}</ul>"
-            f"<p><small>Checked headless by <code>python main.py lessons --only {item.number}</code>.</small></p>")
 
     def pause(self) -> None:
         self.controller.pause()

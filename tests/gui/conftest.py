@@ -39,6 +39,8 @@ def make_window(qtbot, tmp_path, dialogs):
 
     def make(host_kind="thread", path=None, settings_name=None):
         settings = QSettings(str(tmp_path / f"{settings_name or f'settings-{len(made)}'}.ini"), QSettings.IniFormat)
+        if settings.value("language") is None:
+            settings.setValue("language", "en")  # the texts tests look for, whatever the system's language
         window = MainWindow(host_kind=host_kind, settings=settings)
         qtbot.addWidget(window)
         window.show()

@@ -10,7 +10,7 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     window.lessons_menu.actions()[2].trigger()
     project = window.project
     assert [r.name for r in project.runs] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
-    text = window.lesson_text.toPlainText()
+    text = window.lesson_panel.toPlainText()
     assert "Lesson 3" in text and "clipping keeps it finite" in text and "Race both runs" in text
     assert window.isWindowModified()
 
@@ -41,7 +41,7 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     assert window._save_to(path)
     again = make_window(path=path)
     assert [r.name for r in again.project.runs] == [r.name for r in project.runs]
-    assert "Lesson 3" in again.lesson_text.toPlainText()
+    assert "Lesson 3" in again.lesson_panel.toPlainText()
     assert again.panels["compare"].table()[1][1][3] == str(clipped.step)
 
 
