@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
 
 from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
@@ -34,6 +35,13 @@ def time_to_target(run, target: float) -> tuple[int, float] | None:
     return None
 
 
+def swatch(colour: str) -> QIcon:
+    """A square of a run's curve colour, beside its name in the table."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
 class ComparePanel(PlotPanel):
     title = "Compare runs"
 
@@ -49,7 +57,8 @@ class ComparePanel(PlotPanel):
         self.metric_plot = new_plot(self.graphics, 0, 1, "Validation metric", "step", "metric")
         self.x_axis.plots = [self.loss_plot, self.metric_plot]
         self.loss_plot.setLogMode(y=True)
-        self.loss_plot.addLegend(offset=(-10, 10))
+        # No legend: on plots this small it covered the curves and clipped long run
+        # names (seen in a screenshot); the table's run column shows each colour.
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self.grid = QTableWidget(0, len(COLUMNS))
         self.grid.setHorizontalHeaderLabels(COLUMNS)
@@ -69,8 +78,6 @@ class ComparePanel(PlotPanel):
             self.loss_plot.removeItem(loss)
             self.metric_plot.removeItem(metric)
         self.curves.clear()
-        if self.loss_plot.legend is not None:
-            self.loss_plot.legend.clear()
         self.refresh()
 
     def show_run(self, run) -> None:  # the window's current run: the comparison shows them all
@@ -80,7 +87,7 @@ class ComparePanel(PlotPanel):
     def _curves_for(self, run, index: int):
         if run.id not in self.curves:
             colour = self.theme.color(index)
-            loss = self.loss_plot.plot(name=run.name or run.id, pen=pg.mkPen(colour, width=2), connect="finite")
+            loss = self.loss_plot.plot(pen=pg.mkPen(colour, width=2), connect="finite")
             metric = self.metric_plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
                                            symbolBrush=colour, symbolPen=colour)
             self.curves[run.id] = (loss, metric)
@@ -124,6 +131,7 @@ class ComparePanel(PlotPanel):
             ]
             for column, text in enumerate(values):
                 self.grid.setItem(row, column, QTableWidgetItem(text))
+            self.grid.item(row, 0).setIcon(swatch(self.theme.color(row)))
 
     def has_data(self) -> bool:
         return any(len(curve.xData if curve.xData is not None else []) for curve, _ in self.curves.values())

@@ -11,6 +11,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
                                QVBoxLayout, QWidget)
 
+from superqt import QFlowLayout
+
 from lab_gui.plots.export import export_plot
 from lab_gui.theme import LIGHT, Theme
 
@@ -25,8 +27,11 @@ class PlotPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
-        self.controls = QHBoxLayout()
-        self.controls.setSpacing(8)
+        # The controls wrap onto a second row in a narrow dock instead of
+        # setting the dock's minimum width: side by side, the attention and
+        # inside views' controls had made the window 1417 px wide at least.
+        self.controls = QFlowLayout()
+        self.controls.setContentsMargins(0, 0, 0, 0)
         self.message = QLabel("")
         self.message.setObjectName("plotMessage")
         layout.addLayout(self.controls)
@@ -46,12 +51,16 @@ class PlotPanel(QWidget):
     def add_controls(self, *labelled: tuple[str, QWidget]) -> None:
         """Put each (label, widget) pair in the control row, the widget after its label."""
         for label, widget in labelled:
-            self.controls.addWidget(QLabel(label))
-            self.controls.addWidget(widget)
+            pair = QWidget()  # a label wraps with its widget, never apart
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 6, 0)
+            row.setSpacing(4)
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+            self.controls.addWidget(pair)
 
     def finish_controls(self) -> None:
         """Subclasses call this after adding their own controls."""
-        self.controls.addStretch(1)
         self.controls.addWidget(self._export_button)
 
     # ------------------------------------------------------------ data

@@ -4,7 +4,7 @@ until the user drags it back, and says which step is shown."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSlider
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 
 class SnapshotScrubber(QObject):
@@ -20,8 +20,14 @@ class SnapshotScrubber(QObject):
         self.slider.valueChanged.connect(self._changed)
 
     def add_to(self, layout) -> None:
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+        """The slider and its step label go into `layout` as one piece."""
+        piece = QWidget()
+        row = QHBoxLayout(piece)
+        row.setContentsMargins(0, 0, 6, 0)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.label)
+        piece.setMinimumWidth(220)
+        layout.addWidget(piece)
 
     def _changed(self, value: int) -> None:
         self.follow_latest = value == self.slider.maximum()

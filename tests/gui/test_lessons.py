@@ -28,8 +28,11 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     assert [row[0] for row in rows] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
     assert rows[0][1] == rows[1][1] == "ReLU RNN 1x64"
     assert int(rows[1][3]) == clipped.step and rows[1][4]  # steps and a final loss
-    for loss_curve, _ in compare.curves.values():
+    for row, (loss_curve, _) in enumerate(compare.curves.values()):
         assert len(loss_curve.xData) > 0
+        # the run's name in the table carries its curve's colour (the plots have no legend)
+        swatch = compare.grid.item(row, 0).icon().pixmap(14, 14).toImage()
+        assert swatch.pixelColor(7, 7) == loss_curve.opts["pen"].color()
     # the target column answers from the evaluations
     compare.target.setValue(0.0)
     assert compare.table()[1][1][7].startswith("step ")

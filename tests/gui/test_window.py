@@ -206,3 +206,16 @@ def test_each_group_of_tabbed_docks_has_one_tab_bar_fresh_and_restored(qtbot, ma
     again = make_window(settings_name="tabs")
     qtbot.wait(1200)
     assert visible_tab_bars(again) == groups
+
+
+def test_the_screenshot_script_saves_a_painted_window(qtbot, tmp_path):
+    """resources/screenshots/take.py, which makes the README's pictures, trains and grabs the window."""
+    from PySide6.QtGui import QImage
+
+    from resources.screenshots.take import take
+
+    out = take(tmp_path / "shot.png", steps=10, show=("loss",), size=(1400, 900))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)  # fits a 1440-wide laptop screen
+    colours = {image.pixel(x, y) for x in range(0, 1400, 37) for y in range(0, 900, 23)}
+    assert len(colours) > 20  # drawn widgets and plots, not one flat colour

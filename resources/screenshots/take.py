@@ -1,0 +1,96 @@
+"""Screenshots of the window after training, for the README and for looking
+at what a person sees. Runs on a virtual screen:
+
+    xvfb-run -a python -m resources.screenshots.take --lesson 6 --show compare,attention
+    xvfb-run -a python -m resources.screenshots.take --steps 300 --out /tmp/default.png
+    QT_QPA_PLATFORM=offscreen python -m resources.screenshots.take --lesson 2 --language ko
+
+A lesson races all its runs; otherwise the default project trains --steps steps.
+The settings are a fresh file of the script's own, so the window has its default
+layout and your own settings are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def wait(app, condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.02)
+    return True
+
+
+def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str, ...] = (),
+         language: str = "en", run: int | None = None, size: tuple[int, int] = (1600, 1000),
+         timeout: float = 600.0) -> Path:
+    """Train as asked, bring the `show` docks to the front, and save the window as PNG."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from lab_gui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.IniFormat)
+        settings.setValue("language", language)
+        window = MainWindow(host_kind="thread", settings=settings)
+        window.resize(*size)
+        window.show()
+        window.finish_startup(None)
+        try:
+            if lesson is not None:
+                window.open_lesson(lesson)
+                window.race()
+            else:
+                window.set_draft(window.draft.with_overrides({"training.steps": steps}))
+                window.train()
+            if not wait(app, lambda: not window.controller.active and not window.race_queue, timeout):
+                raise TimeoutError(f"training did not end within {timeout:.0f} s")
+            if run is not None:  # show this run (1-based) in the plots that show one run
+                window._run_picked(run - 1)
+            window._redraw(force=True)
+            for name in show:
+                window.docks[name].show()
+                window.docks[name].raise_()
+            wait(app, lambda: False, 1.0)  # let the docks lay out and paint
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(out)):
+                raise OSError(f"could not write {out}")
+        finally:
+            window.controller.shutdown(10)
+            window.setWindowModified(False)  # a picture was all we wanted: no "save changes?"
+            window.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lesson", type=int, help="race this lesson's runs (1-12)")
+    parser.add_argument("--steps", type=int, default=200, help="steps for the default project")
+    parser.add_argument("--show", default="", help="docks to bring to the front, e.g. compare,attention")
+    parser.add_argument("--run", type=int, help="the run (1-based) the single-run plots show")
+    parser.add_argument("--language", default="en", help="en or ko")
+    parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--out", type=Path, help="PNG to write (default: resources/screenshots/...)")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    name = f"lesson-{args.lesson}" if args.lesson else "default"
+    out = args.out or HERE / f"{name}{'-' + args.language if args.language != 'en' else ''}.png"
+    show = tuple(filter(None, args.show.split(",")))
+    print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
