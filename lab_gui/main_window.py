@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
                                QWidget)
@@ -25,6 +25,7 @@ from lab_gui import lesson_panel
 from lab_gui.banner import Banner
 from lab_gui.language import LANGUAGES, apply_language
 from lab_gui.lesson_panel import LessonPanel
+from lab_gui.presentation import Presentation
 
 APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.trained_since_save = False
         self.ready = False
         self.panels: dict = {}
-        self.theme = themes.LIGHT
+        self.theme, self.theme_choice = themes.LIGHT, "system"
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.setWindowTitle(f"untitled[*] — {APP_NAME}")
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.lesson_panel = LessonPanel()
         self._build_actions()
         self._build_menus()
+        self._build_toolbar()
         self._build_status_bar()
         self._build_docks()
         self._update_actions()
@@ -112,6 +114,17 @@ class MainWindow(QMainWindow):
                              "Train every untrained run of the project, one after another, and compare them")
         self.about_action = a("&About SeqLab", self.about)
         self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+        self.presentation = Presentation(self)
+        self.presentation_action = QAction("&Presentation Mode", self, checkable=True, shortcut=QKeySequence("F11"),
+                                           statusTip="Full screen, large text, thick lines, high contrast; "
+                                                     "F11 or Esc leaves it")
+        # toggled, not triggered: Esc and closing the window uncheck it from code
+        self.presentation_action.toggled.connect(self.presentation.toggle)
+        # Esc leaves presentation mode too (the key a presenter reaches for); only then.
+        self.leave_presentation = QShortcut(QKeySequence("Esc"), self,
+                                            lambda: self.presentation_action.setChecked(False))
+        self.leave_presentation.setEnabled(False)
+        self.presentation_action.toggled.connect(self.leave_presentation.setEnabled)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -134,6 +147,7 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.new_run_action)
         run_menu.addAction(self.race_action)
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self.presentation_action)
         theme_menu = self.view_menu.addMenu("&Theme")
         for label, name in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
             theme_menu.addAction(label, lambda n=name: self.set_theme_choice(n))
@@ -144,6 +158,13 @@ class MainWindow(QMainWindow):
         self._retranslate()
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def _build_toolbar(self) -> None:
+        self.run_toolbar = self.addToolBar("Run")
+        self.run_toolbar.setObjectName("runToolbar")
+        self.run_toolbar.addActions([self.train_action, self.pause_action, self.step_action, self.stop_action])
+        self.run_toolbar.addSeparator()
+        self.run_toolbar.addAction(self.presentation_action)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -828,17 +849,21 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not self.undo_stack.isClean() or self.trained_since_save)
 
     def set_theme_choice(self, choice: str, remember: bool = True) -> None:
+        """The theme the user chose (system, light or dark)."""
+        self.theme_choice = choice
+        self.apply_theme(themes.system_theme() if choice == "system" else themes.THEMES.get(choice, themes.LIGHT))
+        if remember:
+            self.settings.setValue("theme", choice)
+
+    def apply_theme(self, theme: themes.Theme) -> None:
         from PySide6.QtWidgets import QApplication
 
-        theme = themes.system_theme() if choice == "system" else themes.THEMES.get(choice, themes.LIGHT)
         self.theme = theme
         themes.apply_palette(QApplication.instance(), theme)
         for panel in self.panels.values():
             panel.apply_theme(theme)
         if hasattr(self, "diagram"):
             self.diagram.apply_theme(theme)
-        if remember:
-            self.settings.setValue("theme", choice)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
@@ -901,6 +926,7 @@ class MainWindow(QMainWindow):
             self.controller.shutdown(10)
             if not self.isWindowModified():
                 self.autosaver.discard()
+        self.presentation_action.setChecked(False)  # the layout to keep is the everyday one
         self._save_layout()
         event.accept()
 
@@ -923,7 +949,7 @@ class MainWindow(QMainWindow):
         rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in (
             self.new_action, self.open_action, self.save_action, self.save_as_action, self.undo_action,
             self.redo_action, self.train_action, self.pause_action, self.step_action, self.step_n_action,
-            self.stop_action, self.quit_action)]
+            self.stop_action, self.race_action, self.presentation_action, self.quit_action)]
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join(f"{k:<10}  {n}" for n, k in rows if k))
 
 

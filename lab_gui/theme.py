@@ -21,15 +21,25 @@ class Theme:
     series: tuple[str, ...]  # curve colours, distinguishable on a projector
     colormap: str  # pyqtgraph colour map for heatmaps
     alarm: str  # where something went wrong (a run that diverged)
+    line_scale: float = 1.0  # curve widths, times this
+    font_scale: float = 1.0  # plot text, times the application's font size
 
     def color(self, index: int) -> str:
         return self.series[index % len(self.series)]
+
+    def width(self, base: float) -> float:
+        """A curve's pen width in this theme."""
+        return base * self.line_scale
 
 
 LIGHT = Theme("light", "#ffffff", "#1d1d1f", "#c8c8c8",
               ("#1f5fbf", "#d2541b", "#2a9d3a", "#8e3bbf", "#c21d4f", "#0f8f8f", "#8a6d00"), "viridis", "#c0281e")
 DARK = Theme("dark", "#1b1c1f", "#e6e6e6", "#44464b",
              ("#5aa9ff", "#ff8a4c", "#5fd36e", "#c98bff", "#ff6b8e", "#3fd0c9", "#f2c94c"), "inferno", "#ff5c52")
+# For a projector: white and saturated colours on black, thick lines, large text.
+CONTRAST = Theme("contrast", "#000000", "#ffffff", "#6a6a6a",
+                 ("#ffd60a", "#00e5ff", "#ff5ad9", "#7dff5a", "#ff8c1a", "#ffffff", "#b69cff"), "inferno",
+                 "#ff3b30", line_scale=2.5, font_scale=1.3)
 THEMES = {"light": LIGHT, "dark": DARK}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items
+from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
@@ -91,7 +91,7 @@ class AttentionPanel(PlotPanel):
         self.heatmap.show(matrix, (0.0, max(finite_peak(matrix), 1e-6)))
         self.plot.getAxis("bottom").setTicks([list(enumerate(keys))])
         self.plot.getAxis("left").setTicks([list(enumerate(queries))])
-        self.plot.setTitle(f"{MAPS.get(kind, kind)}, step {snapshot.step}", color=self.theme.foreground)
+        set_title(self.plot, f"{MAPS.get(kind, kind)}, step {snapshot.step}", self.theme)
 
     def has_data(self) -> bool:
         return self._shown is not None and self._shown[0].size > 0

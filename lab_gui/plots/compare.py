@@ -87,8 +87,8 @@ class ComparePanel(PlotPanel):
     def _curves_for(self, run, index: int):
         if run.id not in self.curves:
             colour = self.theme.color(index)
-            loss = self.loss_plot.plot(pen=pg.mkPen(colour, width=2), connect="finite")
-            metric = self.metric_plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
+            loss = self.loss_plot.plot(pen=pg.mkPen(colour, width=self.theme.width(2)), connect="finite")
+            metric = self.metric_plot.plot(pen=pg.mkPen(colour, width=self.theme.width(2)), symbol="o", symbolSize=5,
                                            symbolBrush=colour, symbolPen=colour)
             self.curves[run.id] = (loss, metric)
         return self.curves[run.id]

@@ -79,7 +79,7 @@ class GradientPanel(PlotPanel):
 
     def refresh(self) -> None:
         theme = self.theme
-        self.profile.setPen(pg.mkPen(theme.color(0), width=2))
+        self.profile.setPen(pg.mkPen(theme.color(0), width=theme.width(2)))
         self.profile.setSymbolBrush(theme.color(0))
         self.heatmap.set_colormap(theme.colormap)
         data = self._data()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from lab_gui.plots.panel import PlotPanel, new_plot
+from lab_gui.plots.panel import PlotPanel, new_plot, set_title
 
 
 class GroupNormPanel(PlotPanel):
@@ -56,11 +56,11 @@ class GroupNormPanel(PlotPanel):
         self.bars.setOpts(x0=np.full(len(names), base), y=rows, width=logs - base, height=0.7,
                           brush=theme.color(0), pen=pg.mkPen(theme.foreground, width=0.5))
         self._label_groups()
-        self.bar_plot.setTitle(f"Per group, step {snapshot.step}", color=theme.foreground)
+        set_title(self.bar_plot, f"Per group, step {snapshot.step}", theme)
         self.bar_plot.setYRange(-0.6, len(names) - 0.4, padding=0)
 
     def apply_theme(self, theme) -> None:
-        self.total.setPen(pg.mkPen(theme.color(3), width=1))
+        self.total.setPen(pg.mkPen(theme.color(3), width=theme.width(1)))
         super().apply_theme(theme)
 
     def _label_groups(self) -> None:

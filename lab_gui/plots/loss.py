@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox
 
-from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot, set_title
 
 
 class LossPanel(PlotPanel):
@@ -49,11 +49,11 @@ class LossPanel(PlotPanel):
 
     def apply_theme(self, theme) -> None:
         # Pens are set here, not per frame: setPen and setLabel re-lay out the plot.
-        self.train_curve.setPen(pg.mkPen(theme.color(0), width=1))
-        self.divergence_line.setPen(pg.mkPen(theme.alarm, width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
-        _style_points(self.val_curve, theme.color(1))
+        self.train_curve.setPen(pg.mkPen(theme.color(0), width=theme.width(1)))
+        self.divergence_line.setPen(pg.mkPen(theme.alarm, width=theme.width(2), style=pg.QtCore.Qt.PenStyle.DashLine))
+        _style_points(self.val_curve, theme.color(1), theme)
         for index, curve in enumerate(self.metric_curves.values()):
-            _style_points(curve, theme.color(2 + index))
+            _style_points(curve, theme.color(2 + index), theme)
         super().apply_theme(theme)
 
     def _x(self, steps: np.ndarray, wall: np.ndarray) -> np.ndarray:
@@ -85,7 +85,7 @@ class LossPanel(PlotPanel):
                 curve = self.metric_curves.get(name)
                 if curve is None:
                     curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
-                    _style_points(curve, self.theme.color(2 + index))
+                    _style_points(curve, self.theme.color(2 + index), self.theme)
                     self.metric_curves[name] = curve
                 _set_finite(curve, ex, [e.values.get(name, np.nan) for e in evaluations])
         else:
@@ -97,7 +97,7 @@ class LossPanel(PlotPanel):
         step = run.summary.get("diverged_at") if run is not None else None
         title = "Loss" if step is None else f"Loss · diverged at step {step}"
         if self.loss_plot.titleLabel.text != title:  # a new title re-lays out the plot: only on change
-            self.loss_plot.setTitle(title, color=self.theme.alarm if step is not None else self.theme.foreground)
+            set_title(self.loss_plot, title, self.theme, self.theme.alarm if step is not None else None)
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return
@@ -135,8 +135,8 @@ def _set_finite(curve: pg.PlotDataItem, x: np.ndarray, values: list[float]) -> N
     curve.setData(x[keep], y[keep])
 
 
-def _style_points(curve: pg.PlotDataItem, colour: str) -> None:
+def _style_points(curve: pg.PlotDataItem, colour: str, theme) -> None:
     """A line with dots, for values measured now and then (evaluations)."""
-    curve.setPen(pg.mkPen(colour, width=2))
+    curve.setPen(pg.mkPen(colour, width=theme.width(2)))
     curve.setSymbolBrush(colour)
     curve.setSymbolPen(colour)

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from superqt import QFlowLayout
 
@@ -169,21 +170,40 @@ class Heatmap:
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
-    """Axis, label and grid colours of one plot; tick fonts large enough for a projector."""
+    """Axis, label and grid colours of one plot, and its text at the theme's size
+    (the application's font size, larger in presentation mode)."""
+    points = text_points(theme)
+    tick_font = QFont(QApplication.font())
+    tick_font.setPointSizeF(points)
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
         axis.setPen(theme.foreground)
-        axis.setTextPen(theme.foreground)
+        axis.labelStyle["font-size"] = f"{points:.1f}pt"
+        axis.setTextPen(theme.foreground)  # also redraws the label in labelStyle
+        axis.setTickFont(tick_font)
         axis.enableAutoSIPrefix(False)  # "(x0.001)" beside an accuracy reads as an error
         # Log axes label decades only: minor-tick labels overlap on short plots.
         axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
     if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
         plot.showGrid(x=True, y=True, alpha=0.25)
     if plot.titleLabel is not None and plot.titleLabel.text:
-        plot.setTitle(plot.titleLabel.text, color=theme.foreground)
+        set_title(plot, plot.titleLabel.text, theme)
     legend = plot.legend
     if legend is not None:
         legend.setLabelTextColor(theme.foreground)
+
+
+def text_points(theme: Theme) -> float:
+    return QApplication.font().pointSizeF() * theme.font_scale
+
+
+def set_title(plot: pg.PlotItem, text: str, theme: Theme, colour: str | None = None) -> None:
+    """A plot's title at the theme's size, in its foreground colour unless told."""
+    points = text_points(theme) * 1.1
+    plot.setTitle(text, color=colour or theme.foreground, size=f"{points:.1f}pt")
+    height = max(30, round(points * 2.2))  # pyqtgraph fixes the title row at 30 px: large text clipped
+    plot.titleLabel.setMaximumHeight(height)
+    plot.layout.setRowFixedHeight(0, height)
 
 
 def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,

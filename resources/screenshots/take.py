@@ -3,6 +3,7 @@ at what a person sees. Runs on a virtual screen:
 
     xvfb-run -a python -m resources.screenshots.take --lesson 6 --show compare,attention
     xvfb-run -a python -m resources.screenshots.take --steps 300 --out /tmp/default.png
+    xvfb-run -a -s "-screen 0 1920x1080x24" python -m resources.screenshots.take --lesson 8 --presentation
     QT_QPA_PLATFORM=offscreen python -m resources.screenshots.take --lesson 2 --language ko
 
 A lesson races all its runs; otherwise the default project trains --steps steps.
@@ -33,8 +34,9 @@ def wait(app, condition, timeout: float) -> bool:
 
 def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str, ...] = (),
          language: str = "en", run: int | None = None, size: tuple[int, int] = (1600, 1000),
-         timeout: float = 600.0) -> Path:
-    """Train as asked, bring the `show` docks to the front, and save the window as PNG."""
+         presentation: bool = False, timeout: float = 600.0) -> Path:
+    """Train as asked, bring the `show` docks to the front, and save the window as PNG
+    (in presentation mode: full screen, the size of the screen)."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -63,6 +65,8 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
             for name in show:
                 window.docks[name].show()
                 window.docks[name].raise_()
+            if presentation:
+                window.presentation_action.setChecked(True)
             wait(app, lambda: False, 1.0)  # let the docks lay out and paint
             out.parent.mkdir(parents=True, exist_ok=True)
             if not window.grab().save(str(out)):
@@ -81,14 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", default="", help="docks to bring to the front, e.g. compare,attention")
     parser.add_argument("--run", type=int, help="the run (1-based) the single-run plots show")
     parser.add_argument("--language", default="en", help="en or ko")
+    parser.add_argument("--presentation", action="store_true", help="in presentation mode (full screen)")
     parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--out", type=Path, help="PNG to write (default: resources/screenshots/...)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.lower().split("x"))
-    name = f"lesson-{args.lesson}" if args.lesson else "default"
+    name = (f"lesson-{args.lesson}" if args.lesson else "default") + ("-presentation" if args.presentation else "")
     out = args.out or HERE / f"{name}{'-' + args.language if args.language != 'en' else ''}.png"
     show = tuple(filter(None, args.show.split(",")))
-    print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height)))
+    print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height), args.presentation))
     return 0
 
 

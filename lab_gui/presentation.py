@@ -1,0 +1,68 @@
+"""Presentation mode, for a room looking at a projector: full screen, larger
+text, thick lines on a high-contrast theme, the editing forms out of the way
+and Train, Pause, Step and Stop on a toolbar. Leaving it puts back the layout,
+the window's size, the font and the theme exactly as they were."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from lab_gui import theme as themes
+
+EDITING_DOCKS = ("architecture", "task", "training")
+FONT_SCALE = 1.5  # the widgets' text; the plots' text grows by the theme's font_scale on top
+
+
+@dataclass
+class _Before:
+    state: QByteArray
+    geometry: QRect
+    maximized: bool
+    font: QFont
+    theme_choice: str
+    toolbar_visible: bool
+
+
+class Presentation:
+    def __init__(self, window) -> None:
+        self.window = window
+        self.before: _Before | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.before is not None
+
+    def toggle(self, on: bool) -> None:
+        if on and not self.active:
+            self.enter()
+        elif not on and self.active:
+            self.leave()
+
+    def enter(self) -> None:
+        window, app = self.window, QApplication.instance()
+        self.before = _Before(window.saveState(), window.normalGeometry(), window.isMaximized(), QFont(app.font()),
+                              window.theme_choice, window.run_toolbar.isVisible())
+        bigger = QFont(app.font())
+        bigger.setPointSizeF(bigger.pointSizeF() * FONT_SCALE)
+        app.setFont(bigger)
+        for name in EDITING_DOCKS:
+            window.docks[name].hide()
+        window.run_toolbar.show()
+        window.apply_theme(themes.CONTRAST)
+        window.showFullScreen()
+
+    def leave(self) -> None:
+        window, before = self.window, self.before
+        self.before = None
+        QApplication.instance().setFont(before.font)
+        window.set_theme_choice(before.theme_choice, remember=False)
+        window.showNormal()
+        window.setGeometry(before.geometry)
+        if before.maximized:
+            window.showMaximized()
+        window.restoreState(before.state)
+        window.run_toolbar.setVisible(before.toolbar_visible)

@@ -1,0 +1,60 @@
+"""Presentation mode: what a room sees on a projector, and everything back after."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from lab_gui.presentation import EDITING_DOCKS, FONT_SCALE
+from tests.gui.conftest import train_to_end
+
+
+def visible_docks(window):
+    return {name for name, dock in window.docks.items() if dock.isVisible()}
+
+
+def test_presentation_mode_enlarges_and_simplifies_and_leaving_restores_everything(qtbot, make_window):
+    window = make_window()
+    window.set_draft(window.draft.with_overrides({"training.steps": 20}))
+    train_to_end(qtbot, window)
+    window._redraw(force=True)
+    app = QApplication.instance()
+    font_before, theme_before, docks_before = app.font().pointSizeF(), window.theme, visible_docks(window)
+    size_before = window.size()
+    loss = window.panels["loss"]
+    width_before = loss.train_curve.opts["pen"].widthF()
+    ticks_before = loss.loss_plot.getAxis("left").style["tickFont"].pointSizeF()
+
+    qtbot.keyClick(window, Qt.Key_F11)
+    assert window.presentation.active and window.presentation_action.isChecked()
+    assert window.isFullScreen()
+    assert app.font().pointSizeF() == font_before * FONT_SCALE
+    assert window.theme.name == "contrast" and window.theme.background == "#000000"
+    assert not any(window.docks[name].isVisible() for name in EDITING_DOCKS)
+    assert {"loss", "attention"} <= visible_docks(window)
+    assert window.run_toolbar.isVisible()
+    shown = [action.text() for action in window.run_toolbar.actions() if action.isVisible()]
+    assert {"&Train", "&Pause", "&Step", "St&op"} <= set(shown)
+    assert loss.train_curve.opts["pen"].widthF() == width_before * window.theme.line_scale
+    ticks = loss.loss_plot.getAxis("left").style["tickFont"].pointSizeF()
+    assert ticks >= ticks_before * FONT_SCALE * window.theme.font_scale * 0.99
+    assert window.settings.value("theme", "system") != "contrast"  # a mode, not a new preference
+
+    qtbot.keyClick(window, Qt.Key_Escape)  # Esc leaves, as F11 does
+    assert not window.presentation.active and not window.presentation_action.isChecked()
+    assert not window.isFullScreen()
+    assert app.font().pointSizeF() == font_before
+    assert window.theme == theme_before
+    assert visible_docks(window) == docks_before
+    assert window.size() == size_before
+    assert loss.train_curve.opts["pen"].widthF() == width_before
+    assert loss.loss_plot.getAxis("left").style["tickFont"].pointSizeF() == ticks_before
+
+
+def test_closing_in_presentation_mode_keeps_the_everyday_layout(qtbot, make_window):
+    window = make_window(settings_name="layout")
+    window.presentation_action.trigger()
+    assert window.presentation.active
+    window.close()
+    assert not window.presentation.active
+    again = make_window(settings_name="layout")
+    assert all(again.docks[name].isVisible() for name in EDITING_DOCKS)
+    assert not again.isFullScreen()
