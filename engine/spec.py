@@ -20,6 +20,7 @@ from engine.errors import SpecError
 
 FAMILIES = ("rnn", "seq2seq", "transformer")
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+CELL_NAMES = {"rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "lstm": "LSTM", "gru": "GRU"}  # for people
 ATTENTIONS = ("none", "dot", "general", "additive")
 TRANSFORMER_ARCHS = ("encoder", "decoder", "encoder_decoder")
 NORMS = ("pre", "post")

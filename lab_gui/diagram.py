@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
+from engine.spec import CELL_NAMES
 from lab_gui.theme import LIGHT, Theme
 
 BLOCK_W, BLOCK_H, GAP = 250, 58, 16
@@ -51,7 +52,7 @@ class ModelDiagram(QGraphicsView):
             self._fit()
             return
         family = {"rnn": "Recurrent network", "seq2seq": "Encoder-decoder", "transformer": "Transformer"}[bp.family]
-        detail = bp.cell.upper().replace("RNN_", "RNN ") if bp.family != "transformer" else ""
+        detail = CELL_NAMES.get(bp.cell, bp.cell) if bp.family != "transformer" else ""
         title = f"{family} {detail}".strip() + f"  ·  {bp.total_parameters:,} parameters  ·  {bp.kind}"
         self._text(0, -46, title, 14, bold=True)
         if self.message:
@@ -115,9 +116,9 @@ class ModelDiagram(QGraphicsView):
         self._text(x, y, "Unrolled in time", 12, bold=True)
         y += 30
         steps = min(bp.input_length, UNROLL_SHOWN)
-        cell = bp.cell.replace("rnn_", "RNN ").upper() if bp.cell.startswith("rnn") else bp.cell.upper()
+        cell = CELL_NAMES.get(bp.cell, bp.cell)
         layers_shown = min(bp.layers, 3)
-        width, height, pitch = 62, 34, 92
+        width, height, pitch = 72, 34, 100
         encoder = bp.family == "seq2seq"
         for layer in range(layers_shown):
             row_y = y + (layers_shown - 1 - layer) * (height + 26) + 30
@@ -158,7 +159,14 @@ class ModelDiagram(QGraphicsView):
         path = QPainterPath()
         path.addRoundedRect(QRectF(x, y, w, h), 6, 6)
         self.scene().addPath(path, QPen(colour, 1.4), QBrush(fill))
-        self._text(x + 6, y + 7, label, 9, bold=True)
+        text = self._text(x, y, label, 9, bold=True)
+        room = w - 8
+        if text.boundingRect().width() > room:  # "ReLU RNN 2" in a 72 px cell: smaller, not spilling out
+            font = text.font()
+            font.setPointSizeF(font.pointSizeF() * room / text.boundingRect().width())
+            text.setFont(font)
+        box = text.boundingRect()
+        text.setPos(x + (w - box.width()) / 2, y + (h - box.height()) / 2)
 
     def _text(self, x, y, text, size, bold=False, colour=None):
         item = self.scene().addSimpleText(text)

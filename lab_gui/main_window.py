@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self.export_csv_action = a("Scalars as CSV…", lambda: self.ask_export("csv"))
         self.export_script_action = a("Standalone PyTorch script…", lambda: self.ask_export("script"))
         self.export_tb_action = a("TensorBoard event files…", lambda: self.ask_export("tensorboard"))
+        self.export_report_action = a("&Report (HTML)…", lambda: self.ask_export("report"), None,
+                                      "The runs compared and the current run's plots, in one file for a browser")
         self.quit_action = a("&Quit", self.close, QKeySequence.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.Undo)
@@ -135,7 +137,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         export_menu = file_menu.addMenu("&Export")
-        export_menu.addActions([self.export_csv_action, self.export_script_action, self.export_tb_action])
+        export_menu.addActions([self.export_report_action, self.export_csv_action, self.export_script_action,
+                                self.export_tb_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -538,8 +541,9 @@ class MainWindow(QMainWindow):
             if folder:
                 self.export(what, Path(folder))
             return
-        suffix = ".csv" if what == "csv" else ".py"
-        path, _ = QFileDialog.getSaveFileName(self, "Export", str(self._folder() / f"{run.id}{suffix}"),
+        suffix = {"csv": ".csv", "script": ".py", "report": ".html"}[what]
+        stem = (self.path.stem if self.path else "untitled") if what == "report" else run.id
+        path, _ = QFileDialog.getSaveFileName(self, "Export", str(self._folder() / f"{stem}{suffix}"),
                                               f"(*{suffix})")
         if path:
             self.export(what, Path(path))
@@ -554,6 +558,11 @@ class MainWindow(QMainWindow):
                 write_atomic(path, run.history.csv_text())
             elif what == "script":
                 write_atomic(path, standalone_script(run))
+            elif what == "report":
+                from lab_gui.report import build_report  # pyqtgraph loads after the window shows
+
+                self._redraw(force=True)  # the images show what the run has now
+                write_atomic(path, build_report(self))
             else:
                 write_tensorboard(run, path)
         except (SeqLabError, OSError, ImportError) as exc:

@@ -12,6 +12,7 @@ from engine.models import parameter_count
 from engine.models.modes import evaluating
 from engine.presets import load_preset
 from engine.probes.probe import run_probe
+from engine.spec import CELL_NAMES
 from engine.tasks import PAD, Batch
 from engine.training import Trainer
 
@@ -62,10 +63,10 @@ def vanishing_runs(quick):
     # sometimes learns this too; within 500 it does not, and its gradient still
     # reaches the first step orders of magnitude weaker.
     steps = 500
-    return [(f"{name} recall over {distance} steps",
+    return [(f"{CELL_NAMES[cell]} recall over {distance} steps",
              spec_of(RECALL, model__cell=cell, task__distractors=distance - 1, training__steps=steps,
                      name=f"recall-{cell}"))
-            for cell, name in (("rnn_tanh", "tanh RNN"), ("lstm", "LSTM"), ("gru", "GRU"))]
+            for cell in ("rnn_tanh", "lstm", "gru")]
 
 
 def _first_over_last(trainer) -> float:

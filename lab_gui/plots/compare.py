@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
 
+from engine.spec import CELL_NAMES
 from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
 
 COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
@@ -20,7 +21,7 @@ def architecture(spec) -> str:
     m = spec.model
     if m.family == "transformer":
         return f"Transformer {m.arch.replace('_', '-')} {m.layers}x{m.d_model}, {m.heads} heads"
-    cell = {"rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "lstm": "LSTM", "gru": "GRU"}[m.cell]
+    cell = CELL_NAMES[m.cell]
     if m.family == "seq2seq":
         return f"{cell} seq2seq {m.hidden_size}, attention {m.attention}"
     return f"{cell} {m.layers}x{m.hidden_size}"

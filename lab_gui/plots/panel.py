@@ -44,6 +44,8 @@ class PlotPanel(QWidget):
         export = QToolButton(text="Export")
         export.setPopupMode(QToolButton.InstantPopup)
         menu = QMenu(export)
+        menu.addAction("Copy Image", self.copy_image)
+        menu.addSeparator()
         for label, suffix in (("Image (PNG)…", ".png"), ("Vector image (SVG)…", ".svg"), ("Data (CSV)…", ".csv")):
             menu.addAction(label, lambda s=suffix: self.ask_export(s))
         export.setMenu(menu)
@@ -95,6 +97,10 @@ class PlotPanel(QWidget):
         self.refresh()
 
     # ---------------------------------------------------------- export
+    def copy_image(self) -> None:
+        """The plot as drawn now, on the clipboard, to paste into slides or notes."""
+        QApplication.clipboard().setImage(self.graphics.grab().toImage())
+
     def ask_export(self, suffix: str) -> None:
         name = f"{self.title.lower().replace(' ', '-')}{suffix}"
         path, _ = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,

@@ -1,0 +1,114 @@
+"""An HTML report of the project: the comparison of its runs and the current
+run in detail, with the window's plots as images. One self-contained file:
+the images are embedded as data, the style is inline, nothing is fetched, so
+it opens in any browser with no network and can be mailed or archived."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from datetime import datetime
+
+from lab_gui.lesson_panel import lesson_text, translated
+from lab_gui.plots.compare import architecture
+from lab_gui.plots.export import png_bytes
+from lab_gui.theme import LIGHT
+
+# The current run's plots, in the order a reader wants them.
+RUN_PLOTS = ("loss", "gradients", "attention", "inside", "norms")
+# Each plot is drawn afresh at this size in the light theme: the window's docks
+# may be dark, narrow or hidden behind a tab (a squashed strip, seen in a report).
+FIGURE_SIZE = (960, 420)
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1d1d1f; }
+h1 { margin-bottom: 0.2em; } .meta { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: left; }
+th { background: #f2f2f2; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { color: #555; font-size: 0.9em; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.lesson { background: #f3f7ff; border-left: 4px solid #1f5fbf; padding: 0.5em 1em; }
+"""
+
+
+def build_report(window) -> str:
+    """The report of `window`'s project as HTML text."""
+    from lab_gui.main_window import APP_NAME
+
+    project, run = window.project, window.project.run()
+    name = window.path.name if window.path else "untitled project"
+    parts = [f"<h1>{html.escape(name)}</h1>",
+             f"<p class='meta'>{APP_NAME} report, {datetime.now():%Y-%m-%d %H:%M}, "
+             f"{len(project.runs)} run{'s' if len(project.runs) != 1 else ''}</p>"]
+    lesson = lesson_text(project)
+    if lesson is not None:
+        parts.append(f"<div class='lesson'><h2>Lesson {lesson.number}: {html.escape(translated(lesson.title))}</h2>"
+                     f"<p><b>Claim.</b> {html.escape(translated(lesson.claim))}</p>"
+                     f"<p><b>Try it.</b> {html.escape(translated(lesson.guide))}</p></div>")
+    if len(project.runs) > 1:
+        parts.append("<h2>Runs compared</h2>")
+        compare = _fresh(window.panels["compare"], lambda panel: panel.show_project(project))
+        parts.append(_table(*compare.table()))
+        if compare.has_data():
+            parts.append(_figure(compare, "Training loss and validation metric of every run"))
+    parts.append(f"<h2>Run {html.escape(run.id)}: {html.escape(run.name or run.spec.name)}</h2>")
+    parts.append(_table([], _run_facts(run)))
+    for key in RUN_PLOTS:
+        panel = _fresh(window.panels[key], lambda panel: panel.show_run(run))
+        if not panel.has_data():
+            continue
+        if key == "attention":  # every map the model has: self, cross, decoder self
+            for index in range(panel.which.count()):
+                panel.which.setCurrentIndex(index)
+                parts.append(_figure(panel, f"Attention: {panel.which.itemText(index)}"))
+        else:
+            parts.append(_figure(panel, panel.title))
+    parts.append("<details><summary>The full experiment spec (JSON)</summary>"
+                 f"<pre>{html.escape(json.dumps(run.spec.to_dict(), indent=2))}</pre></details>")
+    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(name)} — {APP_NAME} report</title><style>{STYLE}</style></head>"
+            f"<body>{''.join(parts)}</body></html>\n")
+
+
+def _run_facts(run) -> list[list[str]]:
+    summary = run.summary or {}
+    metric = summary.get("metric") or {}
+    facts = [["architecture", architecture(run.spec)],
+             ["task", run.spec.task.name],
+             ["parameters", f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "not trained"],
+             ["steps trained", f"{run.step:,}"],
+             ["device", summary.get("device") or "not trained"],
+             ["final training loss", _number(summary.get("train_loss"))],
+             [f"validation {metric.get('name', 'metric')}", _number(metric.get("value"))],
+             ["tokens per second", _number(summary.get("tokens_per_second"), "{:,.0f}")]]
+    if summary.get("diverged_at") is not None:
+        facts.append(["diverged at step", str(summary["diverged_at"])])
+    return facts
+
+
+def _number(value, form: str = "{:.4g}") -> str:
+    return "—" if value is None else form.format(value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """An HTML table; no header row when `header` is empty."""
+    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>" if header else ""
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table>{head}{body}</table>"
+
+
+def _fresh(like, show):
+    """A new, unshown panel of the same kind as `like`, at FIGURE_SIZE in the light theme."""
+    panel = type(like)()
+    panel.resize(*FIGURE_SIZE)
+    panel.apply_theme(LIGHT)
+    show(panel)
+    return panel
+
+
+def _figure(panel, caption: str) -> str:
+    data = base64.b64encode(png_bytes(panel.graphics)).decode("ascii")
+    return (f"<figure><img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
