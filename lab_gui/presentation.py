@@ -1,17 +1,18 @@
 """Presentation mode, for a room looking at a projector: full screen, larger
 text, thick lines on a high-contrast theme, the editing forms out of the way
-and Train, Pause, Step and Stop on a toolbar. Leaving it puts back the layout,
+and Train, Pause, Step and Stop on a toolbar; the plots take the diagram's room. Leaving it puts back the layout,
 the window's size, the font and the theme exactly as they were."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from lab_gui import theme as themes
+from lab_gui.lesson_panel import lesson_text
 
 EDITING_DOCKS = ("architecture", "task", "training")
 FONT_SCALE = 1.5  # the widgets' text; the plots' text grows by the theme's font_scale on top
@@ -51,9 +52,28 @@ class Presentation:
         app.setFont(bigger)
         for name in EDITING_DOCKS:
             window.docks[name].hide()
+        # The plots are the show: the diagram's area goes to them (it is one
+        # press of F11 away, and it does not change while training).
+        window.centralWidget().hide()
         window.run_toolbar.show()
         window.apply_theme(themes.CONTRAST)
         window.showFullScreen()
+        QTimer.singleShot(0, self._share_room)  # once the window has its full-screen size
+
+    def _share_room(self) -> None:
+        """The lesson text a quarter of the width (hidden when there is no lesson), and
+        the heights shared so that no plot is squashed to a strip."""
+        window = self.window
+        if not self.active:
+            return
+        lesson = window.docks["lesson"]
+        if lesson_text(window.project) is None:
+            lesson.hide()
+        else:
+            window.resizeDocks([lesson], [window.width() // 4], Qt.Horizontal)
+        height = window.height()
+        window.resizeDocks([window.docks[name] for name in ("loss", "gradients", "attention")],
+                           [int(height * 0.34), int(height * 0.22), int(height * 0.36)], Qt.Vertical)
 
     def leave(self) -> None:
         window, before = self.window, self.before
@@ -65,4 +85,5 @@ class Presentation:
         if before.maximized:
             window.showMaximized()
         window.restoreState(before.state)
+        window.centralWidget().show()
         window.run_toolbar.setVisible(before.toolbar_visible)

@@ -39,7 +39,7 @@ DARK = Theme("dark", "#1b1c1f", "#e6e6e6", "#44464b",
 # For a projector: white and saturated colours on black, thick lines, large text.
 CONTRAST = Theme("contrast", "#000000", "#ffffff", "#6a6a6a",
                  ("#ffd60a", "#00e5ff", "#ff5ad9", "#7dff5a", "#ff8c1a", "#ffffff", "#b69cff"), "inferno",
-                 "#ff3b30", line_scale=2.5, font_scale=1.3)
+                 "#ff3b30", line_scale=2.5, font_scale=1.0)  # the text grows with the application font
 THEMES = {"light": LIGHT, "dark": DARK}
 
 

@@ -34,6 +34,36 @@ def greedy_decode(step: StepFn, state, batch_size: int, max_len: int, device) ->
 
 
 @torch.no_grad()
+def sample_decode(step: StepFn, state, batch_size: int, max_len: int, device, temperature: float,
+                  generator: torch.Generator) -> torch.Tensor:
+    """As greedy_decode, but each token drawn from softmax(logits / temperature)."""
+    prev = torch.full((batch_size,), BOS, dtype=torch.long, device=device)
+    finished = torch.zeros(batch_size, dtype=torch.bool, device=device)
+    out = []
+    for _ in range(max_len):
+        logits, state = step(prev, state)
+        probabilities = torch.softmax(logits.float().cpu() / temperature, dim=-1)
+        prev = torch.multinomial(probabilities, 1, generator=generator)[:, 0].to(device).masked_fill(finished, PAD)
+        out.append(prev)
+        finished |= prev == EOS
+        if bool(finished.all()):
+            break
+    return torch.stack(out, dim=1)
+
+
+@torch.no_grad()
+def decode(step: StepFn, reorder: ReorderFn, state, batch_size: int, max_len: int, device, beam: int = 1,
+           temperature: float = 0.0, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Greedy (beam 1, temperature 0), beam search (beam > 1) or sampling (temperature > 0)."""
+    if temperature > 0:
+        return sample_decode(step, state, batch_size, max_len, device, temperature,
+                             generator or torch.Generator().manual_seed(0))
+    if beam <= 1:
+        return greedy_decode(step, state, batch_size, max_len, device)
+    return beam_search(step, reorder, state, batch_size, beam, max_len, device)
+
+
+@torch.no_grad()
 def beam_search(step: StepFn, reorder: ReorderFn, state, batch_size: int, beam: int,
                 max_len: int, device, length_penalty: float = 1.0) -> torch.Tensor:
     """(B, T) token ids of the best of `beam` hypotheses per example.

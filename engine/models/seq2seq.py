@@ -19,7 +19,7 @@ from torch import nn
 
 from engine.data import PAD, Batch, TaskInfo
 from engine.models.attention import RecurrentAttention
-from engine.models.decoding import beam_search, greedy_decode
+from engine.models.decoding import decode
 from engine.models.recurrent import make_rnn, run_rnn
 
 
@@ -172,8 +172,9 @@ class Seq2SeqModel(nn.Module):
         return self.decoder.scheduled(batch.tgt_in, state, memory, mask, teacher_forcing, generator)
 
     @torch.no_grad()
-    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1) -> torch.Tensor:
-        """Free-running decoding: (B, T) token ids, greedy or beam search."""
+    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1, temperature: float = 0.0,
+                 generator=None) -> torch.Tensor:
+        """Free-running decoding: (B, T) token ids, greedy, beam search or sampled."""
         memory, state, mask = self.encode(self.embed(batch), batch)
 
         def step(prev, s):
@@ -185,10 +186,8 @@ class Seq2SeqModel(nn.Module):
             st, mem, m = s
             return reorder_state(st, index), mem.index_select(0, index), m.index_select(0, index)
 
-        max_len = max_len or self.max_output
-        if beam <= 1:
-            return greedy_decode(step, (state, memory, mask), batch.size, max_len, batch.src.device)
-        return beam_search(step, reorder, (state, memory, mask), batch.size, beam, max_len, batch.src.device)
+        return decode(step, reorder, (state, memory, mask), batch.size, max_len or self.max_output,
+                      batch.src.device, beam, temperature, generator)
 
 
 class OneToManyModel(nn.Module):
@@ -225,14 +224,13 @@ class OneToManyModel(nn.Module):
         return self.decoder.scheduled(batch.tgt_in, state, None, None, teacher_forcing, generator)[0]
 
     @torch.no_grad()
-    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1) -> torch.Tensor:
+    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1, temperature: float = 0.0,
+                 generator=None) -> torch.Tensor:
         state = self.initial_state(self.embed(batch))
 
         def step(prev, s):
             logits, s, _ = self.decoder.step(prev, s)
             return logits, s
 
-        max_len = max_len or self.max_output
-        if beam <= 1:
-            return greedy_decode(step, state, batch.size, max_len, batch.src.device)
-        return beam_search(step, reorder_state, state, batch.size, beam, max_len, batch.src.device)
+        return decode(step, reorder_state, state, batch.size, max_len or self.max_output, batch.src.device, beam,
+                      temperature, generator)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from engine.data import PAD, Batch, TaskInfo
-from engine.models.decoding import beam_search, greedy_decode
+from engine.models.decoding import decode
 
 
 class MultiHeadAttention(nn.Module):
@@ -196,8 +196,9 @@ class TransformerModel(nn.Module):
         return self.head(h), {"self": maps}
 
     @torch.no_grad()
-    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1) -> torch.Tensor:
-        """Encoder-decoder free-running decoding: (B, T) ids, greedy or beam."""
+    def generate(self, batch: Batch, max_len: int | None = None, beam: int = 1, temperature: float = 0.0,
+                 generator=None) -> torch.Tensor:
+        """Encoder-decoder free-running decoding: (B, T) ids, greedy, beam or sampled."""
         if self.arch != "encoder_decoder":
             raise ValueError("generate() needs an encoder-decoder Transformer")
         src_mask = batch.src != PAD
@@ -214,7 +215,5 @@ class TransformerModel(nn.Module):
 
         empty = torch.zeros((batch.size, 0), dtype=torch.long, device=batch.src.device)
         state = (empty, memory, src_mask)
-        max_len = max_len or self.max_output
-        if beam <= 1:
-            return greedy_decode(step, state, batch.size, max_len, batch.src.device)
-        return beam_search(step, reorder, state, batch.size, beam, max_len, batch.src.device)
+        return decode(step, reorder, state, batch.size, max_len or self.max_output, batch.src.device, beam,
+                      temperature, generator)

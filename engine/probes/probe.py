@@ -82,15 +82,9 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
             # concatenation of them would be a new tensor the loss does not reach).
             streams = {name: t for name, t in record.inputs.items() if t}
             hidden, states = {}, {}
-            for path, stand_in in record.recurrent.items():
-                lengths = tgt_lengths if path.startswith("decoder") else src_lengths
-                layers, directions = len(stand_in.calls[0]), len(stand_in.calls[0][0])
-                for layer in range(layers):
-                    for direction in range(directions):
-                        name = f"{path}.layer{layer}" + (".reverse" if direction else "")
-                        traces = [call[layer][direction] for call in stand_in.calls]
-                        hidden[name] = ([h for t in traces for h in t.hidden], lengths)
-                        states[name] = _example_states(traces, example, int(lengths[example]))
+            for name, traces, lengths in recurrent_traces(record, src_lengths, tgt_lengths):
+                hidden[name] = ([h for t in traces for h in t.hidden], lengths)
+                states[name] = _example_states(traces, example, int(lengths[example]))
             targets = [t for n in streams for t in streams[n]] + [h for n in hidden for h in hidden[n][0]]
             input_gradients, example_gradients, hidden_gradients = {}, {}, {}
             all_grads = torch.autograd.grad(total, targets, allow_unused=True)
@@ -117,6 +111,24 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
     return {"input_gradients": input_gradients, "example_input_gradients": example_gradients,
             "hidden_gradients": hidden_gradients, "states": states, "attention": maps,
             "seconds": time.perf_counter() - began}
+
+
+def recurrent_traces(record, src_lengths, tgt_lengths):
+    """(name, traces, lengths) of every recurrent layer and direction an
+    instrumented forward pass went through, named like "encoder.rnn.layer0"."""
+    for path, stand_in in record.recurrent.items():
+        lengths = tgt_lengths if path.startswith("decoder") else src_lengths
+        layers, directions = len(stand_in.calls[0]), len(stand_in.calls[0][0])
+        for layer in range(layers):
+            for direction in range(directions):
+                name = f"{path}.layer{layer}" + (".reverse" if direction else "")
+                yield name, [call[layer][direction] for call in stand_in.calls], lengths
+
+
+def example_states(record, example: int, src_lengths, tgt_lengths) -> dict[str, dict[str, np.ndarray]]:
+    """Per recurrent layer, the hidden state, cell state and gates of one sequence."""
+    return {name: _example_states(traces, example, int(lengths[example]))
+            for name, traces, lengths in recurrent_traces(record, src_lengths, tgt_lengths)}
 
 
 def _example_states(traces, example: int, length: int) -> dict[str, np.ndarray]:

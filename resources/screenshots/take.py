@@ -37,7 +37,7 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
          presentation: bool = False, timeout: float = 600.0) -> Path:
     """Train as asked, bring the `show` docks to the front, and save the window as PNG
     (in presentation mode: full screen, the size of the screen)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -75,6 +75,10 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
             window.controller.shutdown(10)
             window.setWindowModified(False)  # a picture was all we wanted: no "save changes?"
             window.close()
+            # Deleted now, while the application still exists: left to Python's
+            # exit, a window that had been in presentation mode crashed it.
+            window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     return out
 
 

@@ -30,6 +30,8 @@ def test_presentation_mode_enlarges_and_simplifies_and_leaving_restores_everythi
     assert window.theme.name == "contrast" and window.theme.background == "#000000"
     assert not any(window.docks[name].isVisible() for name in EDITING_DOCKS)
     assert {"loss", "attention"} <= visible_docks(window)
+    assert not window.centralWidget().isVisible()  # the diagram's room goes to the plots
+    qtbot.waitUntil(lambda: not window.docks["lesson"].isVisible())  # no lesson open: no lesson panel
     assert window.run_toolbar.isVisible()
     shown = [action.text() for action in window.run_toolbar.actions() if action.isVisible()]
     assert {"&Train", "&Pause", "&Step", "St&op"} <= set(shown)
@@ -44,6 +46,7 @@ def test_presentation_mode_enlarges_and_simplifies_and_leaving_restores_everythi
     assert app.font().pointSizeF() == font_before
     assert window.theme == theme_before
     assert visible_docks(window) == docks_before
+    assert window.centralWidget().isVisible()
     assert window.size() == size_before
     assert loss.train_curve.opts["pen"].widthF() == width_before
     assert loss.loss_plot.getAxis("left").style["tickFont"].pointSizeF() == ticks_before
