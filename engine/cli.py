@@ -113,6 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--tensorboard", help="TensorBoard event files (needs the tensorboard package)")
     export.set_defaults(func=cmd_export)
 
+    play = commands.add_parser("play", help="try a project's trained model on an input")
+    play.add_argument("project", help="a .seqlab project file")
+    play.add_argument("--run", help="the run to try (default: the current one)")
+    given = play.add_mutually_exclusive_group()
+    given.add_argument("--input", help="the input, as you would type it (default: a validation example)")
+    given.add_argument("--example", type=int, default=1, help="the validation example to use (1-based)")
+    play.add_argument("--mode", choices=("greedy", "beam", "sample"), default="greedy")
+    play.add_argument("--beam", type=int, default=4, help="beam width for --mode beam (default 4)")
+    play.add_argument("--temperature", type=float, default=1.0, help="for --mode sample (default 1.0)")
+    play.add_argument("--top-k", type=int, default=5, help="probabilities shown per output token (default 5)")
+    play.add_argument("--length", type=int, default=40, help="tokens a language model adds (default 40)")
+    play.add_argument("--seed", type=int, default=0, help="for --mode sample (default 0)")
+    play.add_argument("--steps", action="store_true", help="step through time: the state after each input")
+    play.add_argument("--horizon", type=int, help="time series: forecast this many steps (default: the task's)")
+    play.set_defaults(func=cmd_play)
+
     lessons = commands.add_parser("lessons", help="train the lessons and check each claim")
     lessons.add_argument("--quick", action="store_true", help="smaller runs (the size the tests use)")
     lessons.add_argument("--only", action="append", default=[], metavar="N",
@@ -410,3 +426,46 @@ def cmd_export(args) -> int:
         count = write_tensorboard(run, Path(args.tensorboard))
         print(f"wrote {count} values of {run.id} to {args.tensorboard} (tensorboard --logdir {args.tensorboard})")
     return 0
+
+
+def cmd_play(args) -> int:
+    from engine.playground import Playground
+
+    project = open_project(_project_path(args.project))
+    _show_warnings(project)
+    run = project.run(args.run)
+    playground = Playground.from_run(run)
+    if run.step == 0:
+        print(f"note: run {run.id} has not trained; its model is as initialised", file=sys.stderr)
+    if playground.kind == "regression":
+        forecast = playground.forecast(args.example - 1, args.horizon)
+        print(f"series {args.example}: read {len(forecast.history)} values, forecast {len(forecast.predicted)}")
+        print(f"{'step':>5}  {'truth':>8}  {'forecast':>8}")
+        for i, (truth, guess) in enumerate(zip(forecast.truth, forecast.predicted), 1):
+            print(f"{i:>5}  {truth:>8.3f}  {guess:>8.3f}")
+        print(f"mean absolute error {abs(forecast.truth - forecast.predicted).mean():.4f}")
+        return 0
+    text = args.input if args.input is not None else _example(playground, args.example)
+    if args.steps:
+        for step in playground.step_through(text, args.top_k):
+            sizes = ", ".join(f"{layer} |h|={float((v['hidden'].astype('float32') ** 2).sum() ** 0.5):.2f}"
+                              for layer, v in step.states.items())
+            print(f"t={step.t + 1:<3} {step.token!r:<8} {sizes}" + (f"   out: {_top_text(step.top)}" if step.top else ""))
+        return 0
+    found = playground.predict(text, args.mode, args.beam, args.temperature, args.top_k, args.length, args.seed)
+    print(f"input:  {text}")
+    print(f"output: {found.text}   ({args.mode})")
+    for token, top in zip(found.output_tokens, found.top):
+        print(f"  {token!r:<10} {_top_text(top)}")
+    return 0
+
+
+def _example(playground, number: int) -> str:
+    examples = playground.examples(max(number, 1))
+    if not 1 <= number <= len(examples):
+        raise UsageError(f"--example must be 1 to {len(examples)}")
+    return examples[number - 1]
+
+
+def _top_text(top) -> str:
+    return "  ".join(f"{token!r} {p:.3f}" for token, p in top)

@@ -45,7 +45,8 @@ class TimeStep:
     t: int
     token: str
     states: dict[str, dict[str, np.ndarray]]  # layer -> quantity (hidden, cell, gates) -> (H,)
-    top: list[tuple[str, float]]  # the output distribution at this step (its final one for classify)
+    top: list[tuple[str, float]]  # the output distribution at this step (the final one for classify,
+    #                               none for an encoder-decoder, which answers after the whole input)
 
 
 @dataclass
@@ -200,7 +201,7 @@ class Playground:
             elif self.kind == "classify":
                 top = _top(logits[0], top_k, labels)
             else:
-                top = _top(logits[0, 0], top_k, labels)  # the decoder's first token, from the final state
+                top = []  # an encoder-decoder writes nothing until it has read the whole input
             steps.append(TimeStep(t, token, at_t, top))
         return steps
 

@@ -226,3 +226,23 @@ def test_lessons_refuses_an_unknown_lesson_or_device_in_one_line(args, message):
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_play_tries_a_saved_run_on_typed_input_and_refuses_bad_input(tmp_path, capsys):
+    from engine.cli import main
+    from engine.project import save_project
+    from tests.engine.project_helpers import trained_project
+
+    path = tmp_path / "p.seqlab"
+    project = trained_project(steps=10)
+    save_project(project, path)
+    task = project.run().trainer("cpu").task
+    text = "".join(task.vocab.itos[4:7])
+    assert main(["play", str(path), "--input", text, "--top-k", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"input:  {text}" and lines[1].startswith("output: ")
+    assert len(lines) > 2 and all(len(line.split()) == 5 for line in lines[2:])  # token, 2 x (token, p)
+    assert main(["play", str(path), "--steps", "--input", text]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["t=1", "t=2", "t=3"]
+    assert main(["play", str(path), "--input", text + "☃"]) == 2
+    assert "'☃'" in capsys.readouterr().err
