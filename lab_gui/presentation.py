@@ -61,8 +61,9 @@ class Presentation:
         QTimer.singleShot(0, self._share_room)  # once the window has its full-screen size
 
     def _share_room(self) -> None:
-        """The lesson text a quarter of the width (hidden when there is no lesson), and
-        the heights shared so that no plot is squashed to a strip."""
+        """The lesson text a quarter of the width (hidden when there is no lesson), no
+        panel the model has nothing for, and the heights shared so that no plot is
+        squashed to a strip."""
         window = self.window
         if not self.active:
             return
@@ -70,9 +71,18 @@ class Presentation:
         if lesson_text(window.project) is None:
             lesson.hide()
         else:
-            window.resizeDocks([lesson], [window.width() // 4], Qt.Horizontal)
+            # both sides named: with the centre hidden, Qt otherwise splits the width evenly
+            window.resizeDocks([lesson, window.docks["loss"]], [window.width() // 4, window.width() * 3 // 4],
+                               Qt.Horizontal)
+        model = window.draft.model if window.draft is not None else None
+        if model is not None:  # a panel the model has nothing for gives its room to the others
+            if model.family != "transformer" and model.attention == "none":
+                window.docks["attention"].hide()
+            if model.family == "transformer":
+                window.docks["inside"].hide()
+        bottom = window.docks["attention" if window.docks["attention"].isVisible() else "inside"]
         height = window.height()
-        window.resizeDocks([window.docks[name] for name in ("loss", "gradients", "attention")],
+        window.resizeDocks([window.docks["loss"], window.docks["gradients"], bottom],
                            [int(height * 0.34), int(height * 0.22), int(height * 0.36)], Qt.Vertical)
 
     def leave(self) -> None:

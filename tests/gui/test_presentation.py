@@ -61,3 +61,14 @@ def test_closing_in_presentation_mode_keeps_the_everyday_layout(qtbot, make_wind
     again = make_window(settings_name="layout")
     assert all(again.docks[name].isVisible() for name in EDITING_DOCKS)
     assert not again.isFullScreen()
+
+
+def test_presenting_a_lesson_keeps_its_text_and_drops_panels_the_model_has_nothing_for(qtbot, make_window):
+    window = make_window()
+    window.open_lesson(1)  # a plain RNN: no attention to show
+    window.presentation_action.setChecked(True)
+    qtbot.waitUntil(lambda: not window.docks["attention"].isVisible())
+    assert window.docks["lesson"].isVisible() and window.docks["inside"].isVisible()
+    assert window.docks["lesson"].width() < window.width() / 3  # the plots get most of the width
+    window.presentation_action.setChecked(False)
+    assert window.docks["attention"].isVisible()
