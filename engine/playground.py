@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from engine.data import BOS, EOS, PAD, Batch
+from engine.data import BOS, EOS, PAD, UNK, Batch
 from engine.errors import SeqLabError
 from engine.models.modes import evaluating
 from engine.probes.instrument import instrumented
@@ -84,7 +84,7 @@ class Playground:
         tokens = [t for t in tokens if t != ""] if vocab.joiner else tokens
         if not tokens:
             raise PlaygroundError("type an input first")
-        unknown = sorted({t for t in tokens if vocab.stoi.get(t, PAD) in (PAD, BOS, EOS) or t == "<unk>"})
+        unknown = sorted({t for t in tokens if vocab.stoi.get(t, UNK) in (PAD, BOS, EOS, UNK)})
         if unknown:
             known = "".join(vocab.itos[4:]) if not vocab.joiner else ", ".join(vocab.itos[4:14]) + ", …"
             raise PlaygroundError(f"{self.task.title or self.task.name} has no symbol "
