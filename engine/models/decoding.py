@@ -20,30 +20,29 @@ ReorderFn = Callable[[object, torch.Tensor], object]
 @torch.no_grad()
 def greedy_decode(step: StepFn, state, batch_size: int, max_len: int, device) -> torch.Tensor:
     """(B, T) token ids; PAD after each sequence's EOS."""
-    prev = torch.full((batch_size,), BOS, dtype=torch.long, device=device)
-    finished = torch.zeros(batch_size, dtype=torch.bool, device=device)
-    out = []
-    for _ in range(max_len):
-        logits, state = step(prev, state)
-        prev = logits.argmax(-1).masked_fill(finished, PAD)
-        out.append(prev)
-        finished |= prev == EOS
-        if bool(finished.all()):
-            break
-    return torch.stack(out, dim=1)
+    return _one_token_at_a_time(step, state, batch_size, max_len, device, lambda logits: logits.argmax(-1))
 
 
 @torch.no_grad()
 def sample_decode(step: StepFn, state, batch_size: int, max_len: int, device, temperature: float,
                   generator: torch.Generator) -> torch.Tensor:
     """As greedy_decode, but each token drawn from softmax(logits / temperature)."""
+    def draw(logits):
+        probabilities = torch.softmax(logits.float().cpu() / temperature, dim=-1)
+        return torch.multinomial(probabilities, 1, generator=generator)[:, 0].to(device)
+
+    return _one_token_at_a_time(step, state, batch_size, max_len, device, draw)
+
+
+def _one_token_at_a_time(step: StepFn, state, batch_size: int, max_len: int, device,
+                         choose: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """Feed each chosen token back until every sequence has written EOS (PAD after it)."""
     prev = torch.full((batch_size,), BOS, dtype=torch.long, device=device)
     finished = torch.zeros(batch_size, dtype=torch.bool, device=device)
     out = []
     for _ in range(max_len):
         logits, state = step(prev, state)
-        probabilities = torch.softmax(logits.float().cpu() / temperature, dim=-1)
-        prev = torch.multinomial(probabilities, 1, generator=generator)[:, 0].to(device).masked_fill(finished, PAD)
+        prev = choose(logits).masked_fill(finished, PAD)
         out.append(prev)
         finished |= prev == EOS
         if bool(finished.all()):
