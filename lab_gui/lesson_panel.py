@@ -45,19 +45,27 @@ class LessonPanel(QTextBrowser):
         super().changeEvent(event)
 
     def render(self) -> None:
-        item = lesson_text(self.project)
-        if item is None:
-            self.setHtml(self.tr("<p>Open a lesson from the <b>Lessons</b> menu.</p>"))
-            return
-        runs = "".join(f"<li>{html.escape(run.name)}</li>" for run in self.project.runs)
-        command = f"<code>python main.py lessons --only {item.number}</code>"
-        heading = self.tr("Lesson {number}: {title}").format(number=item.number,
-                                                              title=html.escape(translated(item.title)))
-        claim, guide = html.escape(translated(item.claim)), html.escape(translated(item.guide))
-        claim_label, guide_label, runs_label = self.tr("Claim."), self.tr("Try it."), self.tr("Runs")
-        checked = self.tr("Checked headless by {command}.").format(command=command)
-        self.setHtml(
-            f"<h2>{heading}</h2>"
+        self.setHtml(lesson_html(self.project) or self.tr("<p>Open a lesson from the <b>Lessons</b> menu.</p>"))
+
+
+def lesson_html(project) -> str | None:
+    """The lesson a project was opened from, in the window's language: its claim, what to
+    try, its runs and the command that checks it; None when the project is no lesson.
+    The Lesson panel shows it, and the HTML report includes it."""
+    item = lesson_text(project)
+    if item is None:
+        return None
+    translate = QCoreApplication.translate
+    runs = "".join(f"<li>{html.escape(run.name)}</li>" for run in project.runs)
+    command = f"<code>python main.py lessons --only {item.number}</code>"
+    heading = translate("LessonPanel", "Lesson {number}: {title}").format(
+        number=item.number, title=html.escape(translated(item.title)))
+    claim, guide = html.escape(translated(item.claim)), html.escape(translated(item.guide))
+    claim_label = translate("LessonPanel", "Claim.")
+    guide_label = translate("LessonPanel", "Try it.")
+    runs_label = translate("LessonPanel", "Runs")
+    checked = translate("LessonPanel", "Checked headless by {command}.").format(command=command)
+    return (f"<h2>{heading}</h2>"
             f"<p><b>{claim_label}</b> {claim}</p>"
             f"<p><b>{guide_label}</b> {guide}</p>"
             f"<p><b>{runs_label}</b></p><ul>{runs}</ul>"

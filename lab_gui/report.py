@@ -10,8 +10,8 @@ import html
 import json
 from datetime import datetime
 
-from lab_gui.lesson_panel import lesson_text, translated
-from lab_gui.plots.compare import architecture
+from lab_gui.lesson_panel import lesson_html
+from lab_gui.plots.compare import architecture, number_text
 from lab_gui.plots.export import png_bytes
 from lab_gui.theme import LIGHT
 
@@ -42,11 +42,9 @@ def build_report(window) -> str:
     parts = [f"<h1>{html.escape(name)}</h1>",
              f"<p class='meta'>{APP_NAME} report, {datetime.now():%Y-%m-%d %H:%M}, "
              f"{len(project.runs)} run{'s' if len(project.runs) != 1 else ''}</p>"]
-    lesson = lesson_text(project)
+    lesson = lesson_html(project)
     if lesson is not None:
-        parts.append(f"<div class='lesson'><h2>Lesson {lesson.number}: {html.escape(translated(lesson.title))}</h2>"
-                     f"<p><b>Claim.</b> {html.escape(translated(lesson.claim))}</p>"
-                     f"<p><b>Try it.</b> {html.escape(translated(lesson.guide))}</p></div>")
+        parts.append(f"<div class='lesson'>{lesson}</div>")
     if len(project.runs) > 1:
         parts.append("<h2>Runs compared</h2>")
         compare = _fresh(window.panels["compare"], lambda panel: panel.show_project(project))
@@ -80,16 +78,12 @@ def _run_facts(run) -> list[list[str]]:
              ["parameters", f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "not trained"],
              ["steps trained", f"{run.step:,}"],
              ["device", summary.get("device") or "not trained"],
-             ["final training loss", _number(summary.get("train_loss"))],
-             [f"validation {metric.get('name', 'metric')}", _number(metric.get("value"))],
-             ["tokens per second", _number(summary.get("tokens_per_second"), "{:,.0f}")]]
+             ["final training loss", number_text(summary.get("train_loss"), missing="—")],
+             [f"validation {metric.get('name', 'metric')}", number_text(metric.get("value"), missing="—")],
+             ["tokens per second", number_text(summary.get("tokens_per_second"), "{:,.0f}", "—")]]
     if summary.get("diverged_at") is not None:
         facts.append(["diverged at step", str(summary["diverged_at"])])
     return facts
-
-
-def _number(value, form: str = "{:.4g}") -> str:
-    return "—" if value is None else form.format(value)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -124,9 +124,9 @@ class ComparePanel(PlotPanel):
                 run.name or run.id, architecture(run.spec),
                 f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "",
                 str(run.step),
-                _number(summary.get("train_loss")),
-                f"{metric.get('name', '')} {_number(metric.get('value'))}".strip(),
-                _number(summary.get("tokens_per_second"), "{:,.0f}"),
+                number_text(summary.get("train_loss")),
+                f"{metric.get('name', '')} {number_text(metric.get('value'))}".strip(),
+                number_text(summary.get("tokens_per_second"), "{:,.0f}"),
                 "" if not len(run.history) else
                 ("not reached" if reached is None else f"step {reached[0]}, {reached[1]:.1f} s"),
             ]
@@ -156,5 +156,6 @@ def _task_metric(values: dict) -> tuple[str, float] | None:
     return None
 
 
-def _number(value, pattern: str = "{:.4g}") -> str:
-    return "" if value is None else pattern.format(value)
+def number_text(value, pattern: str = "{:.4g}", missing: str = "") -> str:
+    """A summary number as shown in tables; `missing` where the run has none yet."""
+    return missing if value is None else pattern.format(value)
