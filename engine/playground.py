@@ -206,6 +206,14 @@ class Playground:
         return steps
 
     # ------------------------------------------------------ time series
+    def forecast_limits(self) -> tuple[int, int, int]:
+        """(validation series, longest horizon, the task's own horizon) for a time-series model."""
+        if self.kind != "regression":
+            raise PlaygroundError("forecasts are for time-series models")
+        pool = self.task.val_pool
+        known = pool.src.shape[1] + self.task.spec.horizon  # the series and the values after it
+        return len(pool), known - 2, self.task.spec.horizon
+
     def forecast(self, example: int = 0, horizon: int | None = None) -> Forecast:
         """Forecast the last `horizon` values of validation series `example` from the
         values before them, feeding the model's own predictions back: it never sees
@@ -213,14 +221,13 @@ class Playground:
         if self.kind != "regression":
             raise PlaygroundError("forecasts are for time-series models")
         pool = self.task.val_pool
-        if not 0 <= example < len(pool):
-            raise PlaygroundError(f"there are {len(pool)} validation series; pick 1 to {len(pool)}")
-        step_ahead = self.task.spec.horizon
+        series_count, longest, step_ahead = self.forecast_limits()
+        if not 0 <= example < series_count:
+            raise PlaygroundError(f"there are {series_count} validation series; pick 1 to {series_count}")
         series = pool.src[example, :, 0].float().tolist()
         truth = pool.target[example].float().tolist()  # the series, step_ahead steps on
         known = series + truth[len(truth) - step_ahead:]  # every value the example holds, in order
         horizon = horizon or step_ahead
-        longest = len(known) - 2
         if not 1 <= horizon <= longest:
             raise PlaygroundError(f"the horizon must be 1 to {longest} steps here, not {horizon}")
         window, history = len(series), known[:len(known) - horizon]

@@ -30,7 +30,7 @@ from lab_gui.presentation import Presentation
 APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
 MAX_RECENT = 8
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
 FRAME_SECONDS = 0.033
 REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
 
@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
                                 "Keep the current run and start a fresh one with the form's spec")
         self.race_action = a("&Race All Runs", self.race, "Ctrl+F5",
                              "Train every untrained run of the project, one after another, and compare them")
+        self.playground_action = a("Try the &Model…", self.open_playground, "Ctrl+T",
+                                   "Run the model on an input of your own in the Playground")
         self.about_action = a("&About SeqLab", self.about)
         self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self.presentation = Presentation(self)
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         run_menu.addAction(self.new_run_action)
         run_menu.addAction(self.race_action)
+        run_menu.addSeparator()
+        run_menu.addAction(self.playground_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.presentation_action)
         theme_menu = self.view_menu.addMenu("&Theme")
@@ -167,6 +171,7 @@ class MainWindow(QMainWindow):
         self.run_toolbar.setObjectName("runToolbar")
         self.run_toolbar.addActions([self.train_action, self.pause_action, self.step_action, self.stop_action])
         self.run_toolbar.addSeparator()
+        self.run_toolbar.addAction(self.playground_action)
         self.run_toolbar.addAction(self.presentation_action)
 
     def _build_status_bar(self) -> None:
@@ -209,10 +214,14 @@ class MainWindow(QMainWindow):
             "attention": self._dock("Attention", "attentionDock", placeholder(), bottom),
             "inside": self._dock("Inside view", "insideDock", placeholder(), bottom),
             "norms": self._dock("Gradient norms", "normsDock", placeholder(), bottom),
+            "playground": self._dock("Playground", "playgroundDock", placeholder(), bottom),
             "compare": self._dock("Compare runs", "compareDock", placeholder(), right),
             "lesson": self._dock(self.tr("Lesson"), "lessonDock", self.lesson_panel, left),
         }
         self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
+        # Hidden until _size_docks makes it a tab beside the attention: side by side
+        # with the other bottom panels it widened the window past a laptop screen.
+        self.docks["playground"].hide()
         central = QLabel("Loading the model…")
         central.setAlignment(Qt.AlignCenter)
         self.setCentralWidget(central)
@@ -224,10 +233,11 @@ class MainWindow(QMainWindow):
         second, stale tab bar from Qt, drawn over the attention plot (seen in a
         screenshot; tests/gui checks there is one tab bar per group)."""
         for first, *others in (("architecture", "task", "training", "lesson"), ("inside", "norms"),
-                               ("loss", "compare")):  # two wide panels
+                               ("loss", "compare"), ("attention", "playground")):  # two wide panels
             if not self.tabifiedDockWidgets(self.docks[first]):                           # read better than three
                 for other in others:
                     self.tabifyDockWidget(self.docks[first], self.docks[other])
+                    self.docks[other].show()
                 self.docks[first].raise_()
         self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
         self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
@@ -255,6 +265,7 @@ class MainWindow(QMainWindow):
         from lab_gui.plots.groups import GroupNormPanel
         from lab_gui.plots.inside import InsidePanel
         from lab_gui.plots.loss import LossPanel
+        from lab_gui.playground.panel import PlaygroundPanel
         from lab_gui.spec_fields import MODEL_FIELDS, TASK_FIELDS, TRAINING_FIELDS
         from lab_gui.spec_form import SpecForm
         from lab_gui.training_controller import TrainingController
@@ -282,6 +293,9 @@ class MainWindow(QMainWindow):
         for name, panel in self.panels.items():
             self.docks[name].setWidget(panel)
             self.docks[name].visibilityChanged.connect(lambda visible, n=name: self._dock_shown(n, visible))
+        # Not among the plots: it runs the model when asked, not at every probe.
+        self.playground = PlaygroundPanel(prepare=self._weights_for_playground)
+        self.docks["playground"].setWidget(self.playground)
         self._stale: set[str] = set()
         self._last_redraw, self._redraw_interval = 0.0, FRAME_SECONDS
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
@@ -423,6 +437,7 @@ class MainWindow(QMainWindow):
     def _show_run(self, run) -> None:
         for panel in self.panels.values():
             panel.show_run(run)
+        self.playground.show_run(run)
         self._status_from_run(run)
 
     def _fill_run_picker(self) -> None:
@@ -620,6 +635,29 @@ class MainWindow(QMainWindow):
         self._show_run(run)
         self._update_title()
 
+    # ============================================================ playground
+    def open_playground(self) -> None:
+        """Show the Playground, tall enough to read, with the model tried on an input."""
+        dock = self.docks["playground"]
+        dock.show()
+        dock.raise_()
+        if not dock.isFloating():
+            if dock.height() < self.height() * 0.4:
+                self.resizeDocks([dock], [int(self.height() * 0.45)], Qt.Vertical)
+            beside = self.docks["inside"]
+            if beside.isVisible() and dock not in self.tabifiedDockWidgets(beside) and dock.width() < beside.width() * 2:
+                # the attention heatmap beside the top-k table needs the width more than the inside view does
+                width = dock.width() + beside.width()
+                self.resizeDocks([dock, beside], [width * 7 // 10, width * 3 // 10], Qt.Horizontal)
+        self.playground.input.setFocus()
+
+    def _weights_for_playground(self) -> str | None:
+        """The run's weights as the engine has them now (training keeps them in
+        the engine; a paused or running run sends them first)."""
+        if self.controller.active and not self.controller.sync_state(10):
+            return "the engine did not send the model's weights in time; try again"
+        return None
+
     # ================================================================== race
     def race(self) -> bool:
         """Train every run that has not trained yet, one after another, in the
@@ -734,6 +772,7 @@ class MainWindow(QMainWindow):
             elif isinstance(event, RunFinished):
                 self.statusBar().showMessage(f"Run {event.reason} at step {event.step}", 8000)
                 self._fill_run_picker()
+                self.playground.weights_changed()
                 if event.reason == "stopped":  # the user stopped it: the race ends too
                     self.race_queue.clear()
             elif isinstance(event, RunFailed):
@@ -823,6 +862,8 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str) -> None:
         self.state_label.setText(state)
         self._update_actions()
+        if state == "paused":
+            self.playground.weights_changed()
         if state == "idle" and self.race_queue:
             QTimer.singleShot(0, self._next_in_race)
 
@@ -836,7 +877,7 @@ class MainWindow(QMainWindow):
         self.step_n_action.setEnabled(self.step_action.isEnabled())
         self.stop_action.setEnabled(ready and state in ("running", "paused"))
         for action in (self.save_action, self.save_as_action, self.export_csv_action, self.export_script_action,
-                       self.export_tb_action, self.new_run_action):
+                       self.export_tb_action, self.new_run_action, self.playground_action):
             action.setEnabled(ready)
         self.race_action.setEnabled(ready and state == "idle")
 
@@ -873,6 +914,8 @@ class MainWindow(QMainWindow):
             panel.apply_theme(theme)
         if hasattr(self, "diagram"):
             self.diagram.apply_theme(theme)
+        if hasattr(self, "playground"):
+            self.playground.apply_theme(theme)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("geometry")
@@ -958,7 +1001,8 @@ class MainWindow(QMainWindow):
         rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in (
             self.new_action, self.open_action, self.save_action, self.save_as_action, self.undo_action,
             self.redo_action, self.train_action, self.pause_action, self.step_action, self.step_n_action,
-            self.stop_action, self.race_action, self.presentation_action, self.quit_action)]
+            self.stop_action, self.race_action, self.playground_action, self.presentation_action,
+            self.quit_action)]
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join(f"{k:<10}  {n}" for n, k in rows if k))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title
+from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title, visible
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
@@ -105,5 +105,5 @@ class AttentionPanel(PlotPanel):
 
 def _labels(tokens: list[str] | None, count: int) -> list[str]:
     tokens = list(tokens or [])
-    shown = [t if t.strip() else repr(t) for t in tokens[:count]]
+    shown = [visible(t) for t in tokens[:count]]
     return shown + [str(i) for i in range(len(shown), count)]

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title
+from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title, visible
 from lab_gui.plots.scrubber import SnapshotScrubber
 
 GATES_IN_0_1 = {"input", "forget", "output", "reset", "update"}  # sigmoid gates
@@ -64,7 +64,7 @@ class InsidePanel(PlotPanel):
             levels, cmap = (-bound, bound), pg.colormap.get("CET-D1")
         self.heatmap.set_colormap(cmap)
         self.heatmap.show(values, levels)
-        self.plot.getAxis("bottom").setTicks([[(i, t if t.strip() else repr(t)) for i, t in enumerate(tokens)]])
+        self.plot.getAxis("bottom").setTicks([[(i, visible(t)) for i, t in enumerate(tokens)]])
         set_title(self.plot, f"{layer}: {quantity.replace('_', ' ')}, step {snapshot.step}", self.theme)
         self._shown = (values, tokens, f"{layer}/{quantity}", snapshot.step)
 

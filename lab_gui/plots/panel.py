@@ -51,16 +51,10 @@ class PlotPanel(QWidget):
         export.setMenu(menu)
         self._export_button = export
 
-    def add_controls(self, *labelled: tuple[str, QWidget]) -> None:
+    def add_controls(self, *pairs: tuple[str, QWidget]) -> None:
         """Put each (label, widget) pair in the control row, the widget after its label."""
-        for label, widget in labelled:
-            pair = QWidget()  # a label wraps with its widget, never apart
-            row = QHBoxLayout(pair)
-            row.setContentsMargins(0, 0, 6, 0)
-            row.setSpacing(4)
-            row.addWidget(QLabel(label))
-            row.addWidget(widget)
-            self.controls.addWidget(pair)
+        for label, widget in pairs:
+            self.controls.addWidget(labelled(label, widget))
 
     def finish_controls(self) -> None:
         """Subclasses call this after adding their own controls."""
@@ -115,6 +109,19 @@ class PlotPanel(QWidget):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Export failed", f"Could not export {self.title} to {path}: {exc}")
             return False
+
+
+def labelled(label: str, widget: QWidget) -> QWidget:
+    """`widget` after its label (none when empty), as one piece: in a flow
+    layout a label wraps with its widget, never apart."""
+    piece = QWidget()
+    row = QHBoxLayout(piece)
+    row.setContentsMargins(0, 0, 6, 0)
+    row.setSpacing(4)
+    if label:
+        row.addWidget(QLabel(label))
+    row.addWidget(widget)
+    return piece
 
 
 class XAxisChoice(QComboBox):
@@ -255,3 +262,18 @@ def label_decades(plot: pg.PlotItem, values) -> None:
     if len([d for d in decades if low <= d <= high]) < 2:
         ticks += [(float(v), f"{10.0 ** v:.2g}") for v in (low, high)]
     axis.setTicks([ticks, []])
+
+
+def sparse_ticks(labels: list[str], most: int = 40) -> list[tuple[int, str]]:
+    """Ticks naming cells 0..n-1, every one while they fit, else every k-th:
+    a 64-token context labelled in full is a black smear."""
+    every = max(1, -(-len(labels) // most))
+    return [(i, visible(label)) for i, label in enumerate(labels) if i % every == 0]
+
+
+BLANKS = {" ": "␣", "\n": "⏎", "\t": "⇥"}
+
+
+def visible(token: str) -> str:
+    """A token as it can be read on a tick or a chip: blanks shown as symbols."""
+    return "".join(BLANKS.get(c, c) for c in token) if token.strip() == "" or "\n" in token else token

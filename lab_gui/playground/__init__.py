@@ -1,0 +1,1 @@
+"""The Playground dock: try the trained model on one input."""

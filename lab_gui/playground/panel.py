@@ -1,0 +1,268 @@
+"""The Playground dock: type an input (or pick a validation example) and run
+the current run's model on it, greedy, beam or sampled; see each output
+token's top-k probabilities and attention, step a recurrent model through
+time, or forecast a time series. It works on the run's latest weights:
+during a pause (the window fetches them from the engine first), after
+training, or in a project just opened."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox, QTabWidget,
+                               QVBoxLayout, QWidget)
+from superqt import QFlowLayout
+
+from engine.errors import SeqLabError
+from lab_gui.playground.forecast_view import ForecastView
+from lab_gui.playground.output_view import OutputView
+from lab_gui.playground.step_view import StepView
+from lab_gui.plots.panel import BLANKS, labelled
+from lab_gui.theme import LIGHT, Theme
+
+MODE_NAMES = {"greedy": "greedy", "beam": "beam search", "sample": "sample"}
+OUTPUT, STEPS, FORECAST = range(3)
+
+
+class PlaygroundPanel(QWidget):
+    title = "Playground"
+
+    def __init__(self, prepare: Callable[[], str | None] | None = None, parent=None):
+        """`prepare` brings the run's weights up to date before a try (the window
+        fetches them from a paused engine) and returns why it could not, or None."""
+        super().__init__(parent)
+        self.prepare = prepare
+        self.theme = LIGHT
+        self.run = None
+        self.playground = None
+        self._built_for = None  # the run state the playground was built from
+        self._busy = False
+        self.tried = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        controls = QFlowLayout()
+        self.input = QComboBox()
+        self.input.setEditable(True)
+        self.input.setInsertPolicy(QComboBox.NoInsert)
+        self.input.setMinimumWidth(260)
+        self.input.lineEdit().setPlaceholderText("type an input, or pick a validation example")
+        self.input.setToolTip("⏎ stands for a line break")
+        self.mode = QComboBox()
+        self.beam = QSpinBox()
+        self.beam.setRange(1, 16)
+        self.beam.setValue(4)
+        self.beam.setPrefix("width ")
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setRange(0.05, 5.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setValue(1.0)
+        self.temperature.setPrefix("T ")
+        self.top_k = QSpinBox()
+        self.top_k.setRange(1, 20)
+        self.top_k.setValue(5)
+        self.length = QSpinBox()
+        self.length.setRange(1, 400)
+        self.length.setValue(40)
+        self.length.setSuffix(" tokens")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        self.seed.setPrefix("seed ")
+        self.try_button = QPushButton("Try ▶")
+        self.try_button.setToolTip("Run the model on the input (Enter)")
+        self.weights = QLabel("")
+        self.pieces = {}
+        for name, label, widget in (("input", "input:", self.input), ("mode", "", self.mode),
+                                    ("beam", "", self.beam), ("temperature", "", self.temperature),
+                                    ("seed", "", self.seed), ("length", "write", self.length),
+                                    ("top_k", "top", self.top_k)):
+            self.pieces[name] = labelled(label, widget)
+            controls.addWidget(self.pieces[name])
+        controls.addWidget(self.try_button)
+        controls.addWidget(self.weights)
+        layout.addLayout(controls)
+        self.message = QLabel("")
+        self.message.setObjectName("playgroundMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.output_view, self.step_view, self.forecast_view = OutputView(), StepView(), ForecastView()
+        self.tabs.addTab(self.output_view, "Output")
+        self.tabs.addTab(self.step_view, "Step through time")
+        self.tabs.addTab(self.forecast_view, "Forecast")
+        layout.addWidget(self.tabs, 1)
+        self.try_button.clicked.connect(self.try_model)
+        self.input.lineEdit().returnPressed.connect(self.try_model)
+        self.input.activated.connect(lambda _index: self.try_model())
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        for box in (self.beam, self.temperature, self.top_k, self.length, self.seed):
+            box.valueChanged.connect(self._again)
+        self.tabs.currentChanged.connect(self._again)
+        self.forecast_view.changed.connect(self._again)
+        self.show_run(None)
+
+    # ------------------------------------------------------------- the run
+    def show_run(self, run) -> None:
+        """A run opened, switched to or started: nothing tried on it yet."""
+        self.run, self.playground, self._built_for, self.tried = run, None, None, False
+        self.weights.setText("")
+        self.say("Press Try to run the model on an input." if run is not None else "")
+        if run is None:
+            return
+        family, kind = run.spec.model.family, _kind(run)
+        self.tabs.setTabVisible(OUTPUT, kind != "regression")
+        self.tabs.setTabVisible(STEPS, family != "transformer" and kind != "regression")
+        self.tabs.setTabVisible(FORECAST, kind == "regression")
+        self.tabs.setCurrentIndex(FORECAST if kind == "regression" else OUTPUT)
+        modes = ["greedy"] + (["beam"] if kind in ("seq2seq", "generate") else []) \
+            + (["sample"] if kind in ("seq2seq", "generate", "lm") else [])
+        self.mode.blockSignals(True)
+        self.mode.clear()
+        for mode in modes:
+            self.mode.addItem(MODE_NAMES[mode], mode)
+        self.mode.blockSignals(False)
+        self.input.clear()
+        self._show_pieces(kind)
+        if self.isVisible():
+            QTimer.singleShot(0, self._first_try)
+
+    def weights_changed(self) -> None:
+        """The run's weights moved on (a pause, a checkpoint, the end of a run):
+        what is shown follows, if anything is shown."""
+        if self.tried and self.isVisible() and not self._busy:
+            self.try_model()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._first_try)
+
+    def _first_try(self) -> None:
+        """Opening the panel shows the model on its first validation example at once."""
+        if self.run is not None and not self.tried and self.isVisible():
+            self.try_model()
+
+    # ------------------------------------------------------------- trying
+    def try_model(self) -> bool:
+        """Run the model as the controls say; True when something new is shown.
+        A refused input is said under the controls, and what was shown stays."""
+        if self.run is None or self._busy:
+            return False
+        self._busy = True
+        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            problem = self.prepare() if self.prepare is not None else None
+            if problem:
+                self.say(problem, error=True)
+                return False
+            playground = self._playground()
+            self._run(playground)
+        except SeqLabError as exc:
+            self.say(str(exc), error=True)
+            return False
+        except Exception as exc:  # torch refusing this input: said, the window carries on
+            self.say(f"the model failed on this input: {type(exc).__name__}: {exc}", error=True)
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self._busy = False
+        self.tried = True
+        self.say("")
+        return True
+
+    def _playground(self):
+        """The playground on the run's weights now (rebuilt only when they changed)."""
+        from engine.playground import Playground
+
+        if self.playground is None or self._built_for is not self.run.state:
+            self.playground = Playground.from_run(self.run)
+            self._built_for = self.run.state
+            if self.input.count() == 0:
+                self._fill_examples()
+        step = self.run.step
+        self.weights.setText(f"weights at step {step:,}" if self.run.state is not None
+                             else "untrained: weights as initialised")
+        return self.playground
+
+    def _fill_examples(self) -> None:
+        playground = self.playground
+        if playground.kind == "regression":
+            series, longest, horizon = playground.forecast_limits()
+            self.forecast_view.set_limits(series, longest, horizon)
+            return
+        self.input.blockSignals(True)
+        for example in playground.examples():
+            self.input.addItem(_shown(example), example)
+        self.input.setCurrentIndex(0)
+        self.input.blockSignals(False)
+
+    def _run(self, playground) -> None:
+        tab = self.tabs.currentIndex()
+        if playground.kind == "regression" or tab == FORECAST:
+            view = self.forecast_view
+            view.show_forecast(playground.forecast(view.series.value() - 1, view.horizon.value()))
+            return
+        text = self.input_text()
+        if tab == STEPS:
+            self.step_view.show_steps(playground.step_through(text, top_k=self.top_k.value()))
+            return
+        prediction = playground.predict(text, mode=self.mode.currentData() or "greedy", beam=self.beam.value(),
+                                        temperature=self.temperature.value(), top_k=self.top_k.value(),
+                                        length=self.length.value(), seed=self.seed.value())
+        self.output_view.show_prediction(prediction, playground.kind)
+
+    def input_text(self) -> str:
+        """The input as the model reads it: an example's own text, or what was typed."""
+        index = self.input.currentIndex()
+        typed = self.input.currentText()
+        if index >= 0 and self.input.itemText(index) == typed:
+            return self.input.itemData(index)
+        return _typed(typed)
+
+    def _again(self, *_args) -> None:
+        if self.tried:
+            self.try_model()
+
+    def _mode_changed(self) -> None:
+        self._show_pieces(_kind(self.run) if self.run is not None else "")
+        self._again()
+
+    def _show_pieces(self, kind: str) -> None:
+        mode = self.mode.currentData()
+        regression = kind == "regression"
+        for name in ("input", "mode", "top_k"):
+            self.pieces[name].setVisible(not regression)
+        self.pieces["beam"].setVisible(mode == "beam")
+        self.pieces["temperature"].setVisible(mode == "sample")
+        self.pieces["seed"].setVisible(mode == "sample")
+        self.pieces["length"].setVisible(kind == "lm")
+        self.try_button.setText("Forecast ▶" if regression else "Try ▶")
+
+    # ------------------------------------------------------------- looks
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text[:1].upper() + text[1:] if error else text)
+        self.message.setStyleSheet(f"color: {self.theme.alarm};" if error else "")
+        self.message.setVisible(bool(text))
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for view in (self.output_view, self.step_view, self.forecast_view):
+            view.apply_theme(theme)
+
+
+def _kind(run) -> str:
+    """The task's layout (lm, classify, seq2seq, regression, ...), from the spec alone."""
+    from engine.validation import resolve_kind
+
+    return resolve_kind(run.spec)
+
+
+def _shown(text: str) -> str:
+    """An example as the one-line input field shows it: line breaks as ⏎."""
+    return text.replace("\n", BLANKS["\n"])
+
+
+def _typed(text: str) -> str:
+    return text.replace(BLANKS["\n"], "\n")
