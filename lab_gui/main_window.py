@@ -219,8 +219,8 @@ class MainWindow(QMainWindow):
             "lesson": self._dock(self.tr("Lesson"), "lessonDock", self.lesson_panel, left),
         }
         self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
-        # Hidden until _size_docks makes it a tab beside the attention: side by side
-        # with the other bottom panels it widened the window past a laptop screen.
+        # Hidden until _size_docks makes it a tab of the inside view's group: side by
+        # side with the other bottom panels it widened the window past a laptop screen.
         self.docks["playground"].hide()
         central = QLabel("Loading the model…")
         central.setAlignment(Qt.AlignCenter)
@@ -232,12 +232,13 @@ class MainWindow(QMainWindow):
         tab groups made before the window showed, or before restoreState, got a
         second, stale tab bar from Qt, drawn over the attention plot (seen in a
         screenshot; tests/gui checks there is one tab bar per group)."""
-        for first, *others in (("architecture", "task", "training", "lesson"), ("inside", "norms"),
-                               ("loss", "compare"), ("attention", "playground")):  # two wide panels
+        for first, *others in (("architecture", "task", "training", "lesson"), ("inside", "norms", "playground"),
+                               ("loss", "compare")):  # two wide panels
             if not self.tabifiedDockWidgets(self.docks[first]):                           # read better than three
                 for other in others:
                     self.tabifyDockWidget(self.docks[first], self.docks[other])
-                    self.docks[other].show()
+                    if other == "playground" and not self.presentation.active:
+                        self.docks[other].show()  # a tab now, where it takes no width
                 self.docks[first].raise_()
         self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
         self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
@@ -295,7 +296,9 @@ class MainWindow(QMainWindow):
             self.docks[name].visibilityChanged.connect(lambda visible, n=name: self._dock_shown(n, visible))
         # Not among the plots: it runs the model when asked, not at every probe.
         self.playground = PlaygroundPanel(prepare=self._weights_for_playground)
-        self.docks["playground"].setWidget(self.playground)
+        # scrolled rather than squeezed: its least height had made the window taller than a laptop screen
+        self.docks["playground"].setWidget(_scrolled(self.playground))
+        self.docks["playground"].visibilityChanged.connect(self.playground.shown)
         self._stale: set[str] = set()
         self._last_redraw, self._redraw_interval = 0.0, FRAME_SECONDS
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
@@ -315,7 +318,8 @@ class MainWindow(QMainWindow):
         else:
             self.new_project()
         if self.host_kind == "process":
-            QTimer.singleShot(500, host.launch)  # start the engine while the user looks around
+            # start the engine while the user looks around (unless the window closed first)
+            QTimer.singleShot(500, lambda: self.isVisible() and host.launch())
         self._update_actions()
         self.loaded.emit()
 
@@ -644,19 +648,21 @@ class MainWindow(QMainWindow):
         if not dock.isFloating():
             if dock.height() < self.height() * 0.4:
                 self.resizeDocks([dock], [int(self.height() * 0.45)], Qt.Vertical)
-            beside = self.docks["inside"]
+            beside = self.docks["attention"]
             if beside.isVisible() and dock not in self.tabifiedDockWidgets(beside) and dock.width() < beside.width() * 2:
-                # the attention heatmap beside the top-k table needs the width more than the inside view does
+                # its heatmap beside the top-k table needs the width more than the attention panel does
                 width = dock.width() + beside.width()
-                self.resizeDocks([dock, beside], [width * 7 // 10, width * 3 // 10], Qt.Horizontal)
+                self.resizeDocks([beside, dock], [width * 3 // 10, width * 7 // 10], Qt.Horizontal)
         self.playground.input.setFocus()
+        if not self.playground.tried:
+            self.playground.try_model()
 
-    def _weights_for_playground(self) -> str | None:
-        """The run's weights as the engine has them now (training keeps them in
-        the engine; a paused or running run sends them first)."""
-        if self.controller.active and not self.controller.sync_state(10):
-            return "the engine did not send the model's weights in time; try again"
-        return None
+    def _weights_for_playground(self) -> None:
+        """Ask the engine for the run's weights as they are now: it sends them at its
+        next step (at once when paused), and the Playground follows when they come.
+        Waiting for them here froze the window while a new engine started up."""
+        if self.controller.active:
+            self.controller.host.checkpoint()
 
     # ================================================================== race
     def race(self) -> bool:
@@ -750,11 +756,11 @@ class MainWindow(QMainWindow):
 
     def _on_events(self, events: list) -> None:
         from engine.events import (Diverged, Evaluation, ProbeSnapshot, RunFailed, RunFinished, RunStarted,
-                                   RunWarning, Scalars, SettingChanged)
+                                   RunWarning, Scalars, SettingChanged, StateChanged, Checkpoint)
 
         run = self.controller.run
         self.trained_since_save = True
-        scalars = probes = False
+        scalars = probes = weights_moved = False
         for event in events:
             if isinstance(event, (Scalars, Evaluation)):
                 scalars = True
@@ -772,7 +778,6 @@ class MainWindow(QMainWindow):
             elif isinstance(event, RunFinished):
                 self.statusBar().showMessage(f"Run {event.reason} at step {event.step}", 8000)
                 self._fill_run_picker()
-                self.playground.weights_changed()
                 if event.reason == "stopped":  # the user stopped it: the race ends too
                     self.race_queue.clear()
             elif isinstance(event, RunFailed):
@@ -780,6 +785,12 @@ class MainWindow(QMainWindow):
                 self._fill_run_picker()
             elif isinstance(event, Diverged):
                 self._show_divergence(event)
+            elif isinstance(event, Checkpoint):
+                weights_moved = True
+            elif isinstance(event, StateChanged) and event.state == "paused" and self.playground.following():
+                self._weights_for_playground()  # paused, or done with the steps asked for while paused
+        if weights_moved:
+            self.playground.weights_changed()
         if scalars or probes:
             self._stale.update(name for name in self.panels if probes or name in ("loss", "norms", "compare"))
         if self._redraw(force=not self.controller.active):
@@ -862,8 +873,6 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str) -> None:
         self.state_label.setText(state)
         self._update_actions()
-        if state == "paused":
-            self.playground.weights_changed()
         if state == "idle" and self.race_queue:
             QTimer.singleShot(0, self._next_in_race)
 

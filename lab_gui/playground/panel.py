@@ -29,9 +29,10 @@ OUTPUT, STEPS, FORECAST = range(3)
 class PlaygroundPanel(QWidget):
     title = "Playground"
 
-    def __init__(self, prepare: Callable[[], str | None] | None = None, parent=None):
-        """`prepare` brings the run's weights up to date before a try (the window
-        fetches them from a paused engine) and returns why it could not, or None."""
+    def __init__(self, prepare: Callable[[], None] | None = None, parent=None):
+        """`prepare` asks for the run's latest weights before a try the user asked for
+        (the window asks a training engine for them; when they come, it calls
+        weights_changed and what is shown follows)."""
         super().__init__(parent)
         self.prepare = prepare
         self.theme = LIGHT
@@ -47,7 +48,7 @@ class PlaygroundPanel(QWidget):
         self.input = QComboBox()
         self.input.setEditable(True)
         self.input.setInsertPolicy(QComboBox.NoInsert)
-        self.input.setMinimumWidth(260)
+        self.input.setMinimumWidth(180)
         self.input.lineEdit().setPlaceholderText("type an input, or pick a validation example")
         self.input.setToolTip("⏎ stands for a line break")
         self.mode = QComboBox()
@@ -94,8 +95,8 @@ class PlaygroundPanel(QWidget):
         self.tabs.addTab(self.step_view, "Step through time")
         self.tabs.addTab(self.forecast_view, "Forecast")
         layout.addWidget(self.tabs, 1)
-        self.try_button.clicked.connect(self.try_model)
-        self.input.lineEdit().returnPressed.connect(self.try_model)
+        self.try_button.clicked.connect(lambda: self.try_model())
+        self.input.lineEdit().returnPressed.connect(lambda: self.try_model())
         self.input.activated.connect(lambda _index: self.try_model())
         self.mode.currentIndexChanged.connect(self._mode_changed)
         for box in (self.beam, self.temperature, self.top_k, self.length, self.seed):
@@ -126,37 +127,44 @@ class PlaygroundPanel(QWidget):
         self.mode.blockSignals(False)
         self.input.clear()
         self._show_pieces(kind)
-        if self.isVisible():
-            QTimer.singleShot(0, self._first_try)
+        QTimer.singleShot(0, self._first_try)
+
+    def seen(self) -> bool:
+        """On screen: not hidden, nor a tab behind another (which isVisible calls visible)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def following(self) -> bool:
+        """True while something is shown that should follow the run's weights."""
+        return self.tried and self.seen()
 
     def weights_changed(self) -> None:
-        """The run's weights moved on (a pause, a checkpoint, the end of a run):
-        what is shown follows, if anything is shown."""
-        if self.tried and self.isVisible() and not self._busy:
-            self.try_model()
+        """The run's weights moved on (a checkpoint, the end of a run): what is
+        shown follows, if anything is shown."""
+        if self.following() and not self._busy:
+            self.try_model(fetch=False)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self._first_try)
+    def shown(self, visible: bool) -> None:
+        """Its dock was shown (or its tab picked): a first try, once laid out."""
+        if visible:
+            QTimer.singleShot(0, self._first_try)
 
     def _first_try(self) -> None:
         """Opening the panel shows the model on its first validation example at once."""
-        if self.run is not None and not self.tried and self.isVisible():
+        if self.run is not None and not self.tried and self.seen():
             self.try_model()
 
     # ------------------------------------------------------------- trying
-    def try_model(self) -> bool:
-        """Run the model as the controls say; True when something new is shown.
+    def try_model(self, fetch: bool = True) -> bool:
+        """Run the model as the controls say, on the weights the run has now (and,
+        with `fetch`, ask for newer ones); True when something new is shown.
         A refused input is said under the controls, and what was shown stays."""
         if self.run is None or self._busy:
             return False
         self._busy = True
         QGuiApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            problem = self.prepare() if self.prepare is not None else None
-            if problem:
-                self.say(problem, error=True)
-                return False
+            if fetch and self.prepare is not None:
+                self.prepare()
             playground = self._playground()
             self._run(playground)
         except SeqLabError as exc:
@@ -222,8 +230,9 @@ class PlaygroundPanel(QWidget):
         return _typed(typed)
 
     def _again(self, *_args) -> None:
+        """A setting changed: try again at once, on the same weights."""
         if self.tried:
-            self.try_model()
+            self.try_model(fetch=False)
 
     def _mode_changed(self) -> None:
         self._show_pieces(_kind(self.run) if self.run is not None else "")

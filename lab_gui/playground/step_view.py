@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 from superqt import QFlowLayout
 
@@ -72,11 +71,7 @@ class StepView(QWidget):
         self.strip.clicked.connect(self.go)
         self.layer.currentIndexChanged.connect(lambda: self._draw())
         self.quantity.currentIndexChanged.connect(lambda: self._draw())
-        # the arrow keys step while this view has the focus, not in the input field
-        self.setFocusPolicy(Qt.StrongFocus)
-        for key, delta in ((Qt.Key_Left, -1), (Qt.Key_Right, 1)):
-            QShortcut(QKeySequence(key), self, lambda d=delta: self.go(self.t + d),
-                      context=Qt.WidgetWithChildrenShortcut)
+        self.setFocusPolicy(Qt.StrongFocus)  # the arrow keys step, once this view has the focus
 
     def show_steps(self, steps: list) -> None:
         """The model's state after each input token; shown from the first."""
@@ -143,6 +138,13 @@ class StepView(QWidget):
         self.top_plot.getAxis("left").setTicks([[(i, visible(name)) for i, (name, _) in enumerate(top)]])
         self.top_plot.setYRange(-0.5, len(top) - 0.5, padding=0.02)
         set_title(self.top_plot, "Output distribution at this step", self.theme)
+
+    def keyPressEvent(self, event) -> None:
+        step = {Qt.Key_Left: -1, Qt.Key_Right: 1}.get(event.key())
+        if step is None:
+            super().keyPressEvent(event)
+        else:
+            self.go(self.t + step)
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
