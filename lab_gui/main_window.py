@@ -296,8 +296,7 @@ class MainWindow(QMainWindow):
             self.docks[name].visibilityChanged.connect(lambda visible, n=name: self._dock_shown(n, visible))
         # Not among the plots: it runs the model when asked, not at every probe.
         self.playground = PlaygroundPanel(prepare=self._weights_for_playground)
-        # scrolled rather than squeezed: its least height had made the window taller than a laptop screen
-        self.docks["playground"].setWidget(_scrolled(self.playground))
+        self.docks["playground"].setWidget(self.playground)
         self.docks["playground"].visibilityChanged.connect(self.playground.shown)
         self._stale: set[str] = set()
         self._last_redraw, self._redraw_interval = 0.0, FRAME_SECONDS

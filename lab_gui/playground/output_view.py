@@ -44,6 +44,8 @@ class OutputView(QWidget):
         self.table.setMouseTracking(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.setMinimumHeight(3 * (self.table.fontMetrics().height() + 6))  # a header and two rows:
+        # the dock shares a laptop screen's height with the plots above it
         for widget in (self.source, self.output, self.text):
             column.addWidget(widget)
         column.addWidget(self.table, 1)
@@ -139,9 +141,9 @@ class OutputView(QWidget):
         self.source.set_weights((weights / max(float(weights.max()), 1e-9)).tolist())
         columns = self.prediction.attention.shape[1]
         self.marker.setRect(QRectF(-0.5, row - 0.5, columns, 1))
-        pen = QPen(QColor(self.theme.foreground))
+        pen = QPen(QColor(self.theme.color(1)))  # the second series colour: seen on every colour map
         pen.setCosmetic(True)
-        pen.setWidthF(2 * self.theme.line_scale)
+        pen.setWidthF(3 * self.theme.line_scale)
         self.marker.setPen(pen)
         self.marker.show()
 
@@ -164,7 +166,9 @@ class OutputView(QWidget):
         self.source.apply_theme(theme)
         self.output.apply_theme(theme)
         if self.prediction is not None:
+            hovered = self.hovered
             self.show_prediction(self.prediction, self.kind)
+            self.highlight(hovered)
 
     def table_rows(self) -> tuple[list[str], list]:
         """(header, rows) of the top-k table, as shown."""

@@ -43,7 +43,7 @@ class PlaygroundPanel(QWidget):
         self.tried = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(3)
+        layout.setSpacing(2)
         controls = QFlowLayout()
         self.input = QComboBox()
         self.input.setEditable(True)
@@ -90,6 +90,7 @@ class PlaygroundPanel(QWidget):
         self.message.hide()
         layout.addWidget(self.message)
         self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)  # no frame: the dock is one already, and every pixel of height counts
         self.output_view, self.step_view, self.forecast_view = OutputView(), StepView(), ForecastView()
         self.tabs.addTab(self.output_view, "Output")
         self.tabs.addTab(self.step_view, "Step through time")

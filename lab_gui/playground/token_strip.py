@@ -38,6 +38,7 @@ class TokenStrip(QWidget):
     def set_tokens(self, tokens: list[str]) -> None:
         for chip in self.chips:
             self.flow.removeWidget(chip)
+            chip.hide()  # gone now: deleteLater waits for the event loop, and drew old chips under new ones
             chip.deleteLater()
         self.tokens, self.weights, self.current = list(tokens), None, -1
         self.chips = []

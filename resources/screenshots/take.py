@@ -5,6 +5,7 @@ at what a person sees. Runs on a virtual screen:
     xvfb-run -a python -m resources.screenshots.take --steps 300 --out /tmp/default.png
     xvfb-run -a -s "-screen 0 1920x1080x24" python -m resources.screenshots.take --lesson 8 --presentation
     QT_QPA_PLATFORM=offscreen python -m resources.screenshots.take --lesson 2 --language ko
+    xvfb-run -a python -m resources.screenshots.take --steps 600 --try 2718281 --hover 2
 
 A lesson races all its runs; otherwise the default project trains --steps steps.
 The settings are a fresh file of the script's own, so the window has its default
@@ -34,9 +35,11 @@ def wait(app, condition, timeout: float) -> bool:
 
 def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str, ...] = (),
          language: str = "en", run: int | None = None, size: tuple[int, int] = (1600, 1000),
-         presentation: bool = False, timeout: float = 600.0) -> Path:
+         presentation: bool = False, try_text: str | None = None, hover: int | None = None,
+         timeout: float = 600.0) -> Path:
     """Train as asked, bring the `show` docks to the front, and save the window as PNG
-    (in presentation mode: full screen, the size of the screen)."""
+    (in presentation mode: full screen, the size of the screen). With `try_text`,
+    the Playground runs the model on it, with output token `hover` hovered."""
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -65,6 +68,13 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
             for name in show:
                 window.docks[name].show()
                 window.docks[name].raise_()
+            if try_text is not None:
+                window.open_playground()
+                window.playground.input.setEditText(try_text)
+                if not window.playground.try_model():
+                    raise ValueError(window.playground.message.text())
+                if hover is not None:
+                    window.playground.output_view.highlight(hover)
             if presentation:
                 window.presentation_action.setChecked(True)
             wait(app, lambda: False, 1.0)  # let the docks lay out and paint
@@ -91,13 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", default="en", help="en or ko")
     parser.add_argument("--presentation", action="store_true", help="in presentation mode (full screen)")
     parser.add_argument("--size", default="1600x1000", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--try", dest="try_text", help="run the model on this input in the Playground")
+    parser.add_argument("--hover", type=int, help="with --try: the output token (0-based) to hover")
     parser.add_argument("--out", type=Path, help="PNG to write (default: resources/screenshots/...)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.lower().split("x"))
-    name = (f"lesson-{args.lesson}" if args.lesson else "default") + ("-presentation" if args.presentation else "")
+    name = (f"lesson-{args.lesson}" if args.lesson else "default") + ("-playground" if args.try_text else "") \
+        + ("-presentation" if args.presentation else "")
     out = args.out or HERE / f"{name}{'-' + args.language if args.language != 'en' else ''}.png"
     show = tuple(filter(None, args.show.split(",")))
-    print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height), args.presentation))
+    print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height), args.presentation,
+               args.try_text, args.hover))
     return 0
 
 
