@@ -20,6 +20,7 @@ import copy
 import multiprocessing
 import signal
 import threading
+import time
 from collections import deque
 
 import numpy as np
@@ -217,6 +218,7 @@ class ProcessHost:
         self._died_reported = True  # nothing to report before a first start
         self._last_step = 0
         self._running = False
+        self._late: list = []  # events read while shutting down, for the next poll
 
     # -------------------------------------------------------------- process
     def launch(self) -> None:
@@ -286,14 +288,8 @@ class ProcessHost:
 
     def poll(self) -> list:
         """Every event since the last poll; a RunFailed if the engine died mid-run."""
-        events: list = []
-        if self._connection is None:
-            return events
-        try:
-            while self._connection.poll():
-                events.extend(self._connection.recv())
-        except (EOFError, OSError):
-            pass
+        events, self._late = self._late, []
+        events += self._receive()
         for event in events:
             if isinstance(event, Scalars) and len(event):
                 self._last_step = int(event.steps[-1])
@@ -310,12 +306,31 @@ class ProcessHost:
                                                          f"at step {self._last_step}; what it had sent is kept"))
         return events
 
+    def _receive(self) -> list:
+        events: list = []
+        if self._connection is None:
+            return events
+        try:
+            while self._connection.poll():
+                events.extend(self._connection.recv())
+        except (EOFError, OSError):
+            pass
+        return events
+
     def shutdown(self, timeout: float = 10.0) -> bool:
-        """Stop the run and the engine process; True if it ended in time (else it is killed)."""
+        """Stop the run and the engine process; True if it ended in time (else it is killed).
+        What the engine sends meanwhile is kept for the next poll."""
         if self._process is None:
             return True
         self._send("shutdown")
-        self._process.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._process.is_alive() and time.monotonic() < deadline:
+            # Read while waiting: an engine blocked sending into a full pipe (the
+            # window had stopped reading) could never exit, and was killed after
+            # the whole timeout (closing the window mid-training took 10 s).
+            self._late += self._receive()
+            self._process.join(0.02)
+        self._late += self._receive()
         ended = not self._process.is_alive()
         if not ended:
             self._process.kill()

@@ -648,7 +648,8 @@ class MainWindow(QMainWindow):
             if dock.height() < self.height() * 0.4:
                 self.resizeDocks([dock], [int(self.height() * 0.45)], Qt.Vertical)
             beside = self.docks["attention"]
-            if beside.isVisible() and dock not in self.tabifiedDockWidgets(beside) and dock.width() < beside.width() * 2:
+            side_by_side = beside.isVisible() and dock not in self.tabifiedDockWidgets(beside)
+            if side_by_side and dock.width() < beside.width() * 2:
                 # its heatmap beside the top-k table needs the width more than the attention panel does
                 width = dock.width() + beside.width()
                 self.resizeDocks([beside, dock], [width * 3 // 10, width * 7 // 10], Qt.Horizontal)

@@ -107,3 +107,18 @@ def test_a_bad_spec_is_refused_in_the_caller():
     with pytest.raises(SpecError, match="model.hidden_size"):
         host.start(_spec().with_overrides({"model.hidden_size": -1}))
     assert host.pid is None  # nothing was launched for it
+
+
+def test_an_engine_whose_events_were_not_read_ends_in_time_when_shut_down():
+    """Closing the window mid-training: the window stops reading, the engine fills the
+    pipe and blocks sending, and used to be killed only after the whole timeout."""
+    host = ProcessHost()
+    try:
+        host.start(_spec(1_000_000).with_overrides({"probes.every": 1}))
+        _collect(host, lambda e: isinstance(e, Scalars))
+        time.sleep(3)  # nothing read: a probe snapshot at every step fills the pipe
+        assert host.shutdown(10)  # it ended by itself, not killed
+        late = host.poll()  # what it sent meanwhile is kept: the run's end and its state
+        assert any(isinstance(e, RunFinished) for e in late) and any(isinstance(e, Checkpoint) for e in late)
+    finally:
+        host.shutdown(30)
