@@ -33,6 +33,7 @@ MAX_RECENT = 8
 LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
 FRAME_SECONDS = 0.033
 REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
+PROGRESS_SECONDS = 0.25
 
 
 class SpecEdit(QUndoCommand):
@@ -300,6 +301,7 @@ class MainWindow(QMainWindow):
         self.docks["playground"].visibilityChanged.connect(self.playground.shown)
         self._stale: set[str] = set()
         self._last_redraw, self._redraw_interval = 0.0, FRAME_SECONDS
+        self._progress_shown = 0.0
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
         self.controller = TrainingController(host, self)
         self.controller.events_arrived.connect(self._on_events)
@@ -868,7 +870,12 @@ class MainWindow(QMainWindow):
         total = max(run.spec.training.steps, 1)
         if self.progress.maximum() != total:
             self.progress.setRange(0, total)
-        self.progress.setValue(min(step, total))
+        now = time.perf_counter()
+        # QProgressBar.setValue repaints at once, not at the next frame: a tenth of the
+        # window's time while training went there (py-spy), so 4 times a second will do
+        if not self.controller.active or now - self._progress_shown >= PROGRESS_SECONDS:
+            self.progress.setValue(min(step, total))
+            self._progress_shown = now
 
     def _on_state(self, state: str) -> None:
         self.state_label.setText(state)

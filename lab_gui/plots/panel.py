@@ -9,8 +9,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMenu,
+                               QMessageBox, QToolButton, QVBoxLayout, QWidget)
 
 from superqt import QFlowLayout
 
@@ -228,6 +228,11 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
     plot.setMenuEnabled(False)  # our own export replaces pyqtgraph's (its SVG one is broken)
     for name in ("left", "bottom"):
         plot.getAxis(name).enableAutoSIPrefix(False)
+    for name in ("left", "bottom", "right", "top"):
+        # Qt keeps each axis as a pixmap until the axis itself changes: replaying its
+        # QPicture of tick labels at every repaint of the plot cost a third of the
+        # window's time while training (py-spy, benchmarks/window.py).
+        plot.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
     return plot
 
 
