@@ -807,13 +807,15 @@ class MainWindow(QMainWindow):
         now = time.perf_counter()
         if not force and now - self._last_redraw < self._redraw_interval:
             return False
+        # the paints that followed the last redraw belong to its cost (Qt paints later)
+        painted = sum(panel.graphics.take_paint_seconds() for panel in self.panels.values())
         for name in list(self._stale):
             panel = self.panels[name]
             if panel.visibleRegion().isEmpty() and not force:
                 continue  # drawn when its dock is shown
             panel.refresh()
             self._stale.discard(name)
-        cost = time.perf_counter() - now
+        cost = time.perf_counter() - now + painted
         self._last_redraw = time.perf_counter()
         self._redraw_interval = max(FRAME_SECONDS, REDRAW_COST_FACTOR * cost)
         return True

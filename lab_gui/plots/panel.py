@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,25 @@ from superqt import QFlowLayout
 
 from lab_gui.plots.export import export_plot
 from lab_gui.theme import LIGHT, Theme
+
+
+class TimedGraphics(pg.GraphicsLayoutWidget):
+    """A plot canvas that adds up the time its paints take: painting happens after
+    a refresh, when Qt gets to it, and is most of what a redraw costs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paint_seconds = 0.0
+
+    def paintEvent(self, event) -> None:
+        began = time.perf_counter()
+        super().paintEvent(event)
+        self.paint_seconds += time.perf_counter() - began
+
+    def take_paint_seconds(self) -> float:
+        """The paint time added up since the last call."""
+        spent, self.paint_seconds = self.paint_seconds, 0.0
+        return spent
 
 
 class PlotPanel(QWidget):
@@ -36,7 +56,7 @@ class PlotPanel(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("plotMessage")
         layout.addLayout(self.controls)
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = TimedGraphics()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.message)
