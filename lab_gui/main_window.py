@@ -33,6 +33,7 @@ MAX_RECENT = 8
 LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
 FRAME_SECONDS = 0.033
 REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
+MAX_REDRAW_SECONDS = 1.0  # ... but live plots move at least once a second
 PROGRESS_SECONDS = 0.25
 
 
@@ -627,6 +628,8 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self._fill_run_picker()
         self._show_run(run)
+        for panel in self.panels.values():  # what was painted before the run is not its redraws' cost
+            panel.graphics.take_paint_seconds()
         self._update_actions()
         return True
 
@@ -817,7 +820,7 @@ class MainWindow(QMainWindow):
             self._stale.discard(name)
         cost = time.perf_counter() - now + painted
         self._last_redraw = time.perf_counter()
-        self._redraw_interval = max(FRAME_SECONDS, REDRAW_COST_FACTOR * cost)
+        self._redraw_interval = min(max(FRAME_SECONDS, REDRAW_COST_FACTOR * cost), MAX_REDRAW_SECONDS)
         return True
 
     def _dock_shown(self, name: str, visible: bool) -> None:

@@ -45,7 +45,10 @@ def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_p
     type_into(qtbot, window, "training.lr", "0.0042")
     run = window.controller.run
     wait_until(qtbot, lambda: np.isclose(run.history.column("lr")[-1], 0.0042), message="the new lr in use")
-    window.docks["norms"].raise_()  # a plot in a hidden tab is drawn when it is shown
+    # the plots in view are drawn while training (at least once a second) ...
+    wait_until(qtbot, lambda: window.panels["loss"].has_data() and window.panels["inside"].has_data(),
+               message="the plots in view to have data")
+    window.docks["norms"].raise_()  # ... and a plot in a hidden tab when it is shown
     window.docks["compare"].raise_()
     wait_until(qtbot, lambda: all(p.has_data() for p in window.panels.values() if p is not window.panels["attention"]),
                message="every plot to have data")
