@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
                 self.docks[first].raise_()
         self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
         self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
+        # the gradient heatmap needs height as much as the loss curves do: Qt had left it a strip
+        self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
         self.resizeDocks([self.docks["attention"], self.docks["inside"]], [600, 600], Qt.Horizontal)
         # Under load Qt can still leave a group's tab bar of before the resize
         # showing beside the new one, after the next layout pass; a later,
@@ -650,8 +652,10 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
         if not dock.isFloating():
-            if dock.height() < self.height() * 0.4:
-                self.resizeDocks([dock], [int(self.height() * 0.45)], Qt.Vertical)
+            if dock.height() < self.height() * 0.35:  # room for its table, not all the plots' room
+                self.resizeDocks([dock], [int(self.height() * 0.38)], Qt.Vertical)
+                # the room came from the plots above it, the gradients' first: share what is left
+                self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
             beside = self.docks["attention"]
             side_by_side = beside.isVisible() and dock not in self.tabifiedDockWidgets(beside)
             if side_by_side and dock.width() < beside.width() * 2:
