@@ -29,7 +29,11 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 def release_memory() -> None:
     """Give cached device memory back once the failed run's tensors are gone."""
-    gc.collect()
+    # Not where the process has turned automatic collection off: the window does, so
+    # that only its GUI thread collects. Collecting here, in a training thread of the
+    # window's process, finalised Qt objects off the GUI thread and crashed it.
+    if gc.isenabled():
+        gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
 

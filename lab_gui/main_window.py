@@ -276,6 +276,7 @@ class MainWindow(QMainWindow):
         from lab_gui.training_controller import TrainingController
 
         pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
+        _collect_garbage_in_the_gui_thread()
         self.devices = available_devices()
         self.diagram = ModelDiagram()
         self.diagram.setMinimumWidth(360)  # the docks must not squeeze the model out of sight
@@ -1029,6 +1030,22 @@ class MainWindow(QMainWindow):
             self.stop_action, self.race_action, self.playground_action, self.presentation_action,
             self.quit_action)]
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join(f"{k:<10}  {n}" for n, k in rows if k))
+
+
+_GARBAGE_COLLECTOR = None
+
+
+def _collect_garbage_in_the_gui_thread() -> None:
+    """Python's cycle collector runs in whichever thread allocates when it triggers;
+    a cycle holding a Qt object collected in a training thread (the thread host
+    trains in this process) deletes that object off the GUI thread, which crashed
+    the window. pyqtgraph's GarbageCollector turns automatic collection off and
+    collects on a GUI timer instead; one for the whole application."""
+    global _GARBAGE_COLLECTOR
+    if _GARBAGE_COLLECTOR is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _GARBAGE_COLLECTOR = GarbageCollector(interval=1.0)
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:

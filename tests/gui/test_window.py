@@ -223,3 +223,28 @@ def test_the_screenshot_script_saves_a_painted_window(qtbot, tmp_path):
     assert (image.width(), image.height()) == (1400, 900)  # fits a 1440-wide laptop screen
     colours = {image.pixel(x, y) for x in range(0, 1400, 37) for y in range(0, 900, 23)}
     assert len(colours) > 20  # drawn widgets and plots, not one flat colour
+
+
+def test_garbage_is_collected_in_the_gui_thread_only(qtbot, make_window):
+    """A cycle holding a Qt object, collected in a training thread, deleted that object
+    off the GUI thread and crashed the window (a segfault in CI). The thread host trains
+    in this process and frees memory after each run."""
+    import gc
+    import threading
+
+    window = make_window("thread")
+    finalised_in = []
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+        def __del__(self):
+            finalised_in.append(threading.current_thread().name)
+
+    Cycle()  # garbage now, collectable only by the cycle collector
+    quick(window, 3)
+    assert window.train()
+    wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
+    wait_until(qtbot, lambda: finalised_in, timeout=10, message="the GUI's collection")
+    assert finalised_in == [threading.main_thread().name] and not gc.isenabled()
