@@ -5,6 +5,8 @@ row or its heatmap row) lights up the input tokens it attends to."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from lab_gui.playground.token_strip import TokenStrip
-from lab_gui.plots.panel import Heatmap, new_plot, set_title, sparse_ticks, style_plot, visible
+from lab_gui.plots.panel import Heatmap, new_plot, one_line, set_title, sparse_ticks, style_plot, visible
 from lab_gui.theme import LIGHT, Theme
 
 ORDINALS = ("1st", "2nd", "3rd")
@@ -76,7 +78,7 @@ class OutputView(QWidget):
                                else prediction.input_tokens)
         self.output.caption.setText({"lm": "continues", "classify": "answer"}.get(kind, "output"))
         self.output.set_tokens(prediction.output_tokens)
-        self.text.setText(f"<b>{_escape(prediction.text)}</b>" if prediction.text else "")
+        self.text.setText(f"<b>{html.escape(one_line(prediction.text))}</b>" if prediction.text else "")
         self._fill_table(prediction)
         self.graphics.setVisible(attention is not None)
         if attention is not None:
@@ -176,10 +178,6 @@ class OutputView(QWidget):
         rows = [[self.table.item(r, c).text() if self.table.item(r, c) else "" for c in range(len(header))]
                 for r in range(self.table.rowCount())]
         return header, rows
-
-
-def _escape(text: str) -> str:
-    return "".join({"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": "⏎"}.get(c, c) for c in text)
 
 
 def _probability(p: float) -> str:

@@ -19,7 +19,7 @@ from engine.errors import SeqLabError
 from lab_gui.playground.forecast_view import ForecastView
 from lab_gui.playground.output_view import OutputView
 from lab_gui.playground.step_view import StepView
-from lab_gui.plots.panel import BLANKS, labelled
+from lab_gui.plots.panel import BLANKS, labelled, one_line
 from lab_gui.theme import LIGHT, Theme
 
 MODE_NAMES = {"greedy": "greedy", "beam": "beam search", "sample": "sample"}
@@ -203,7 +203,7 @@ class PlaygroundPanel(QWidget):
             return
         self.input.blockSignals(True)
         for example in playground.examples():
-            self.input.addItem(_shown(example), example)
+            self.input.addItem(one_line(example), example)
         self.input.setCurrentIndex(0)
         self.input.blockSignals(False)
 
@@ -269,10 +269,6 @@ def _kind(run) -> str:
     return resolve_kind(run.spec)
 
 
-def _shown(text: str) -> str:
-    """An example as the one-line input field shows it: line breaks as ⏎."""
-    return text.replace("\n", BLANKS["\n"])
-
-
 def _typed(text: str) -> str:
+    """What was typed, with the ⏎ that one_line shows turned back into line breaks."""
     return text.replace(BLANKS["\n"], "\n")

@@ -302,3 +302,8 @@ BLANKS = {" ": "␣", "\n": "⏎", "\t": "⇥"}
 def visible(token: str) -> str:
     """A token as it can be read on a tick or a chip: blanks shown as symbols."""
     return "".join(BLANKS.get(c, c) for c in token) if token.strip() == "" or "\n" in token else token
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line field or label: line breaks shown as ⏎."""
+    return text.replace("\n", BLANKS["\n"])
