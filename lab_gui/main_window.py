@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from engine.errors import SeqLabError
+from engine.errors import ProjectError, SeqLabError
 from engine.spec import ExperimentSpec, get_key
 from lab_gui import theme as themes
 from lab_gui import lesson_panel
@@ -609,11 +609,15 @@ class MainWindow(QMainWindow):
         state = None
         history_at_state = not len(run.history) or int(run.history.column("step")[-1]) + 1 == run.step
         if run.state is not None and history_at_state and _same_except_steps(run.spec, spec):
+            try:  # an optimizer state still in the project file is read now
+                state = ({name: tensor.numpy() for name, tensor in run.state[0].items()}, run.state[1])
+            except ProjectError as exc:
+                self._warn("Cannot train", str(exc))
+                return False
             steps = spec.training.steps
             if run.step >= steps:  # trained all its steps: train that many more
                 steps = run.step + spec.training.steps
             run.spec = spec.with_overrides({"training.steps": steps})
-            state = ({name: tensor.numpy() for name, tensor in run.state[0].items()}, run.state[1])
         elif run.state is not None or len(run.history):  # keep what it has; train a fresh run
             run = self.project.add_run(spec)
         else:

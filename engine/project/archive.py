@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from engine.atomic_file import atomic_writer
 from engine.errors import ProjectError
@@ -41,25 +42,44 @@ def valid_entry_name(name: str) -> bool:
     return bool(_NAME.match(name)) and ".." not in name.split("/") and len(name) <= 255
 
 
-def write_archive(path: Path, entries: dict[str, bytes | TensorsEntry], compressed: set[str]) -> None:
+def write_archive(path: Path, entries: dict[str, bytes | TensorsEntry], compressed: set[str],
+                  digest: Callable | None = None,
+                  closing: Callable[[dict[str, str]], tuple[str, bytes]] | None = None) -> None:
     """Write `entries` in order; names in `compressed` are deflated (fast level),
     the rest (tensors, which barely compress) stored as they are. A
-    TensorsEntry is streamed from its tensors' memory."""
+    TensorsEntry is streamed from its tensors' memory. With `digest` (a hasher
+    factory) and `closing`, each entry is hashed as it is written and the entry
+    `closing(hex digests by name)` returns is written last: a manifest of
+    checksums made in the same pass over the data."""
+    digests = {}
     with atomic_writer(path) as f:
         with zipfile.ZipFile(f, "w", allowZip64=True) as archive:
             for name, data in entries.items():
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                if isinstance(data, TensorsEntry):
-                    info.compress_type = zipfile.ZIP_STORED
-                    info.file_size = data.size
-                    with archive.open(info, "w", force_zip64=data.size >= zipfile.ZIP64_LIMIT) as out:
-                        for chunk in data.chunks():
-                            out.write(chunk)
-                elif name in compressed:
-                    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-                else:
-                    archive.writestr(info, data, compress_type=zipfile.ZIP_STORED)
+                hasher = digest() if digest is not None else None
+                _write_entry(archive, name, data, name in compressed, hasher)
+                if hasher is not None:
+                    digests[name] = hasher.hexdigest()
+            if closing is not None:
+                name, data = closing(digests)
+                _write_entry(archive, name, data, True, None)
+
+
+def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes | TensorsEntry, compress: bool, hasher) -> None:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    if not isinstance(data, TensorsEntry):
+        if hasher is not None:
+            hasher.update(data)
+        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        archive.writestr(info, data, compress_type=method, compresslevel=1)
+        return
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = data.size
+    with archive.open(info, "w", force_zip64=data.size >= zipfile.ZIP64_LIMIT) as out:
+        for chunk in data.chunks():
+            if hasher is not None:
+                hasher.update(chunk)
+            out.write(chunk)
 
 
 class ArchiveReader:
@@ -110,6 +130,15 @@ class ArchiveReader:
     def view(self, name: str) -> memoryview | None:
         """A stored entry's bytes, mapped from the file (no copy), or None for a
         compressed entry. Copy out what is kept: the mapping closes with the reader."""
+        where = self.location(name)
+        if where is None:
+            return None
+        start, size = where
+        return memoryview(self._map)[start:start + size]
+
+    def location(self, name: str) -> tuple[int, int] | None:
+        """(offset in the file, size) of a stored entry's bytes, or None for a
+        compressed entry; its local header checked against the directory."""
         info = self.infos[name]
         if info.compress_type != zipfile.ZIP_STORED:
             return None
@@ -124,10 +153,14 @@ class ArchiveReader:
         if self._map[start:start + fields[10]].decode("utf-8", "replace") != info.orig_filename:
             raise self.damaged(name, "its local header names another entry")
         start += fields[10] + fields[11]
-        data = memoryview(self._map)[start:start + info.file_size]
-        if len(data) != info.file_size:
-            raise self.damaged(name, f"the file ends {info.file_size - len(data):,} bytes before it does")
-        return data
+        missing = start + info.file_size - len(self._map)
+        if missing > 0:
+            raise self.damaged(name, f"the file ends {min(missing, info.file_size):,} bytes before it does")
+        return start, info.file_size
+
+    def duplicate_descriptor(self) -> int:
+        """A new descriptor of the open file, for reading it after the reader closes."""
+        return os.dup(self._file.fileno())
 
     def damaged(self, name: str, why: str) -> ProjectError:
         return ProjectError(f"{self.path}: entry {name!r} is damaged ({why})")

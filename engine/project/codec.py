@@ -28,6 +28,7 @@ from engine.checkpoint import FORMAT as CHECKPOINT_FORMAT
 from engine.errors import ProjectError, SeqLabError, SpecError
 from engine.history import ProbeHistory, ScalarHistory
 from engine.probes.storage import probe_history_entry, probe_history_from_arrays
+from engine.project.deferred import RunTensors
 from engine.project.model import RUN_ID, Project, Run
 from engine.spec import ExperimentSpec
 from engine.tensor_file import TensorsEntry
@@ -143,6 +144,11 @@ class Reader:
         self._use(name)
         return self.entries.tensors(name, framework)
 
+    def deferred(self, name: str):
+        """The tensors entry `name` checked but left in the file, or None."""
+        self._use(name)
+        return self.entries.deferred(name)
+
 
 def _raise(exc):
     raise exc
@@ -222,8 +228,10 @@ def _decode_state(reader: Reader, run: Run) -> tuple[dict[str, torch.Tensor], di
         raise reader.fail(run_entry(run.id, "state.json"), f"checkpoint format {meta['format']} is not "
                                                            f"{CHECKPOINT_FORMAT}")
     tensors = {f"model/{k}": t for k, t in reader.tensors(run_entry(run.id, "weights.safetensors"))[0].items()}
-    tensors.update({f"optimizer/{k}": t
-                    for k, t in reader.tensors(run_entry(run.id, "optimizer.safetensors"))[0].items()})
+    optimizer = reader.deferred(run_entry(run.id, "optimizer.safetensors"))
+    if optimizer is None:
+        tensors.update({f"optimizer/{k}": t
+                        for k, t in reader.tensors(run_entry(run.id, "optimizer.safetensors"))[0].items()})
     rng_name = run_entry(run.id, "rng.json")
     rng = reader.json(rng_name)
     reader.fields(rng, rng_name, {"cpu": (str,), "batches": (str,), "sampling": (str,)} |
@@ -234,6 +242,8 @@ def _decode_state(reader: Reader, run: Run) -> tuple[dict[str, torch.Tensor], di
                                                      dtype=torch.uint8)
         except ValueError as exc:
             raise reader.fail(rng_name, f"{key} is not base64 ({exc})") from None
+    if optimizer is not None:  # read when first used (engine.project.deferred)
+        tensors = RunTensors(tensors, optimizer, "optimizer/")
     _check_fits(reader, run, tensors, meta)
     return tensors, meta
 

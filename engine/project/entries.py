@@ -14,17 +14,18 @@ import xxhash
 
 from engine.errors import ProjectError
 from engine.project.archive import ArchiveReader
-from engine.tensor_file import TensorFileError, TensorsEntry, read_tensors
+from engine.project.deferred import DEFERS, DeferredEntry, SharedFile
+from engine.tensor_file import TensorFileError, header_layout, read_tensors
 
 CHECKSUM = "xxh3_128"
 
 
-def checksum(data: bytes | TensorsEntry) -> str:
-    if isinstance(data, TensorsEntry):
-        hasher = xxhash.xxh3_128()
-        for chunk in data.chunks():
-            hasher.update(chunk)
-        return hasher.hexdigest()
+def hasher():
+    """A new hasher of the manifest's checksum algorithm."""
+    return xxhash.xxh3_128()
+
+
+def checksum(data: bytes) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
@@ -43,6 +44,9 @@ class MemoryEntries:
     def read(self, name: str) -> bytes:
         return self._entries[name]
 
+    def deferred(self, name: str) -> None:
+        return None  # already in memory
+
     def tensors(self, name: str, framework: str) -> tuple[dict, dict[str, str]]:
         data = self._entries[name]
         try:
@@ -56,6 +60,7 @@ class ArchiveEntries:
         self.source = source
         self._archive = archive
         self._digests = digests
+        self._file: SharedFile | None = None
 
     def names(self) -> list[str]:
         return list(self._digests)
@@ -80,6 +85,26 @@ class ArchiveEntries:
             return result
         finally:
             data.release()
+
+    def deferred(self, name: str) -> DeferredEntry | None:
+        """The tensors entry `name`, checked now (checksum, header) but left in
+        the file until used (engine.project.deferred); None where it cannot be."""
+        where = self._archive.location(name) if DEFERS else None
+        if where is None:
+            return None
+        data = self._archive.view(name)
+        try:
+            self._verify(name, checksum(data))
+            try:
+                layout, _ = header_layout(data)
+            except TensorFileError as exc:
+                raise _not_tensors(self.source, name, exc) from None
+        finally:
+            data.release()
+        if self._file is None:
+            self._file = SharedFile(self._archive.duplicate_descriptor())
+        return DeferredEntry(self.source, name, self._file, *where, self._digests[name].lower(), hasher,
+                             [entry[0] for entry in layout])
 
     def _verify(self, name: str, digest: str) -> None:
         if digest != self._digests[name].lower():

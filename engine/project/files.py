@@ -22,7 +22,7 @@ from pathlib import Path
 from engine.errors import ProjectError
 from engine.project.archive import ArchiveReader, Limits, write_archive
 from engine.project.codec import TEXT_SUFFIXES, decode_project, encode_project
-from engine.project.entries import CHECKSUM, ArchiveEntries, MemoryEntries, checksum
+from engine.project.entries import CHECKSUM, ArchiveEntries, MemoryEntries, checksum, hasher
 from engine.project.migrations import FORMAT_NAME, FORMAT_VERSION, migrate, parse_version, version_text
 from engine.project.model import Project, now_iso
 
@@ -53,13 +53,16 @@ def save_project(project: Project, path: Path) -> None:
         raise ProjectError(f"{path}: an entry may not be called {MANIFEST}")
     version = max(FORMAT_VERSION, project.saved_version) if project.unknown_entries or project.extra \
         or any(run.extra for run in project.runs) else FORMAT_VERSION
-    manifest = {"format": FORMAT_NAME, "format_version": version_text(version), "app_version": app_version(),
-                "torch_version": torch.__version__, "created": project.created, "modified": now_iso(),
-                "checksum": CHECKSUM, "entries": {name: checksum(data) for name, data in entries.items()}}
-    manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
-    compressed = {name for name in entries if name.endswith(TEXT_SUFFIXES)} | {MANIFEST}
-    try:
-        write_archive(path, {MANIFEST: manifest_bytes, **entries}, compressed)
+    compressed = {name for name in entries if name.endswith(TEXT_SUFFIXES)}
+
+    def manifest(digests: dict[str, str]) -> tuple[str, bytes]:
+        fields = {"format": FORMAT_NAME, "format_version": version_text(version), "app_version": app_version(),
+                  "torch_version": torch.__version__, "created": project.created, "modified": now_iso(),
+                  "checksum": CHECKSUM, "entries": digests}
+        return MANIFEST, (json.dumps(fields, indent=1) + "\n").encode("utf-8")
+
+    try:  # the manifest goes last, so every checksum is taken as its entry is written
+        write_archive(path, entries, compressed, hasher, manifest)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot be saved ({exc.strerror or exc}); "
                            f"the file there before is unchanged") from None

@@ -151,7 +151,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(good, tmp_path):
     refused(path, "unpacks 1,0..-fold .* refused as a zip bomb")
     assert time.perf_counter() - started < 30  # it was never unpacked
     refused(good, "unpacks to more than 1,000 bytes", Limits(max_total_bytes=1000))
-    refused(good, "entry 'manifest.json' unpacks to .* more than an entry may", Limits(max_entry_bytes=100))
+    refused(good, "entry 'project.json' unpacks to .* more than an entry may", Limits(max_entry_bytes=100))
     refused(good, "has 9 entries, more than a project may have .3.", Limits(max_entries=3))
 
 
