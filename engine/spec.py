@@ -109,6 +109,17 @@ class ProbeSpec:
     max_time_fraction: float = 0.02
 
 
+def architecture(spec: "ExperimentSpec") -> str:
+    """The model in a few words, for people: "LSTM 2x128", "GRU seq2seq 64, attention dot"."""
+    m = spec.model
+    if m.family == "transformer":
+        return f"Transformer {m.arch.replace('_', '-')} {m.layers}x{m.d_model}, {m.heads} heads"
+    cell = CELL_NAMES.get(m.cell, m.cell)
+    if m.family == "seq2seq":
+        return f"{cell} seq2seq {m.hidden_size}, attention {m.attention}"
+    return f"{cell} {m.layers}x{m.hidden_size}"
+
+
 @dataclass
 class ExperimentSpec:
     name: str = "untitled"

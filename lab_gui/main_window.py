@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
                                QWidget)
 
 from engine.errors import ProjectError, SeqLabError
-from engine.spec import ExperimentSpec, get_key
+from engine.spec import ExperimentSpec, architecture, get_key
 from lab_gui import theme as themes
 from lab_gui import lesson_panel
 from lab_gui.banner import Banner
@@ -619,8 +619,10 @@ class MainWindow(QMainWindow):
                 steps = run.step + spec.training.steps
             run.spec = spec.with_overrides({"training.steps": steps})
         elif run.state is not None or len(run.history):  # keep what it has; train a fresh run
-            run = self.project.add_run(spec)
+            run = self.project.add_run(spec, name=architecture(spec))
         else:
+            if architecture(spec) != architecture(run.spec) and run.name in (run.spec.name, architecture(run.spec)):
+                run.name = architecture(spec)  # a name the window gave it, which no longer says what it is
             run.spec = spec
         return self._start(run, state)
 
@@ -644,7 +646,7 @@ class MainWindow(QMainWindow):
         if self.controller.active:
             self.statusBar().showMessage("Stop training before starting a new run", 6000)
             return
-        run = self.project.add_run(self.draft)
+        run = self.project.add_run(self.draft, name=architecture(self.draft))
         self.trained_since_save = True
         self._fill_run_picker()
         self._show_run(run)

@@ -10,21 +10,11 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
 
-from engine.spec import CELL_NAMES
+from engine.spec import architecture
 from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
 
 COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
 MAX_POINTS = 2000  # per curve: a race of long runs stays cheap to redraw
-
-
-def architecture(spec) -> str:
-    m = spec.model
-    if m.family == "transformer":
-        return f"Transformer {m.arch.replace('_', '-')} {m.layers}x{m.d_model}, {m.heads} heads"
-    cell = CELL_NAMES[m.cell]
-    if m.family == "seq2seq":
-        return f"{cell} seq2seq {m.hidden_size}, attention {m.attention}"
-    return f"{cell} {m.layers}x{m.hidden_size}"
 
 
 def time_to_target(run, target: float) -> tuple[int, float] | None:

@@ -83,6 +83,10 @@ def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-3)  # each query's weights sum to one
     assert all(p.has_data() for p in window.panels.values())
     assert window.step_label.text() == "step 60" and window.progress.value() == 60
+    choose(window, "model.cell", "gru")  # the trained run stays; a new one is named for what it is
+    window.new_run()
+    assert [window.run_picker.itemText(i).split(" (")[0] for i in range(window.run_picker.count())] == \
+        ["run-1: reverse-attention", "run-2: GRU seq2seq 128, attention general"]
 
 
 def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
@@ -91,6 +95,8 @@ def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
     assert window.draft.model.arch == "encoder_decoder"  # the one that can learn the task
     quick(window, 40)
     train_to_end(qtbot, window)
+    # the untrained default run took the new spec, and a name that says so
+    assert window.run_picker.currentText() == "run-1: Transformer encoder-decoder 1x64, 4 heads (40 steps)"
     attention = window.panels["attention"]
     assert attention.has_data()
     maps = [attention.which.itemData(i) for i in range(attention.which.count())]
