@@ -914,12 +914,8 @@ class MainWindow(QMainWindow):
         self.race_action.setEnabled(ready and state == "idle")
 
     def _stop_engine(self) -> None:
-        if self.ready and self.controller.active:
-            self.controller.stop()
-            self.controller.host.shutdown(10)
-            self.controller.drain()
-            self.controller.state = "idle"
-            self._update_actions()
+        if self.ready:
+            self.controller.stop_and_wait(10)
 
     # ================================================================= window
     def _on_clean_changed(self, _clean: bool) -> None:

@@ -102,10 +102,20 @@ class TrainingController(QObject):
             time.sleep(0.01)
         return False
 
+    def stop_and_wait(self, timeout: float = 10.0) -> None:
+        """Stop the run and wait for the engine to end it; its last events go
+        into the run (before another project replaces it)."""
+        if self.active:
+            self.stop()
+            self.host.shutdown(timeout)
+            self.drain()
+            self.timer.stop()
+            self._set_state("idle")
+
     def shutdown(self, timeout: float = 10.0) -> bool:
         self.timer.stop()
         if self.active:
             self.host.stop()
         ended = self.host.shutdown(timeout)
-        self.state = "idle"
+        self._set_state("idle")
         return ended

@@ -107,6 +107,22 @@ def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
     assert window.panels["inside"].message.text().startswith("Gates and hidden states are shown for recurrent")
 
 
+def test_a_new_project_while_training_ends_the_run_and_says_so(qtbot, make_window, dialogs):
+    window = make_window()
+    quick(window, 100_000)
+    assert window.train()
+    run = window.controller.run
+    wait_until(qtbot, lambda: len(run.history) >= 5, message="training")
+    states = []
+    window.controller.state_changed.connect(states.append)
+    window.controller.host.poll = lambda: []  # its last events lost: the window must still end the run
+    window.new_project()
+    assert dialogs["shown"][0][:2] == ("question", "Unsaved changes")
+    assert states[-1] == "idle" and window.state_label.text() == "idle"
+    assert window.train_action.isEnabled() and not window.stop_action.isEnabled()
+    assert window.project.run() is not run and window.project.run().state is None
+
+
 def test_invalid_values_are_refused_next_to_their_field_and_edits_undo(qtbot, make_window):
     window = make_window()
     before = window.draft
