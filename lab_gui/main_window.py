@@ -1054,6 +1054,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the forms fit the dock's width
     area.setFrameShape(QScrollArea.NoFrame)
     return area
 

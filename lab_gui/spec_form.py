@@ -36,6 +36,9 @@ class SpecForm(QWidget):
         key = f.key
         if f.choices and f.choices != ("",):
             editor = QComboBox()
+            # as narrow as the dock needs: the longest choice shows when the list opens
+            editor.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            editor.setMinimumContentsLength(8)
             for choice in f.choices:
                 editor.addItem(choice if choice else "(same as encoder)", choice)
             # "" stands for None (model.decoder_cell: the encoder's cell)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 from superqt import QFlowLayout
 
-from lab_gui.plots.panel import new_plot, set_title, style_plot
+from lab_gui.plots.panel import colour_key, new_plot, set_title, style_plot
 from lab_gui.theme import LIGHT, Theme
 
 
@@ -70,9 +70,8 @@ class ForecastView(QWidget):
         flat = float(np.mean(np.abs(np.mean(forecast.history) - forecast.truth)))
         self.summary.setText(f"mean absolute error {error:.3f} (predicting the history's mean: {flat:.3f})")
         # the title is the legend, in the curves' colours: a legend box sat on the curves
-        key = " · ".join(f"<span style='color: {colour}'>{name}</span>" for name, colour in (
-            ("read", self.theme.foreground), ("truth (dashed)", self.theme.color(2)),
-            (f"forecast of {len(forecast.truth)} steps", self.theme.color(1))))
+        key = colour_key("", [("read", self.theme.foreground), ("truth (dashed)", self.theme.color(2)),
+                              (f"forecast of {len(forecast.truth)} steps", self.theme.color(1))])
         set_title(self.plot, key, self.theme)
         self.plot.autoRange()
 

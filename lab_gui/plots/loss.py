@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox
 
-from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot, set_title
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, colour_key, new_plot, set_title
 
 
 class LossPanel(PlotPanel):
@@ -24,8 +24,6 @@ class LossPanel(PlotPanel):
         self.metric_plot = new_plot(self.graphics, 1, 0, "Validation metric", "step", "metric")
         self.metric_plot.setXLink(self.loss_plot)
         self.x_axis.plots = [self.loss_plot, self.metric_plot]
-        self.loss_plot.addLegend(offset=(-10, 10))
-        self.metric_plot.addLegend(offset=(-10, 10))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.train_curve = self.loss_plot.plot(name="train", connect="finite")
@@ -36,7 +34,8 @@ class LossPanel(PlotPanel):
         self.val_curve = self.loss_plot.plot(name="validation", symbol="o", symbolSize=6)
         self.metric_curves: dict[str, pg.PlotDataItem] = {}
         # Where a run diverged: a dashed line at the first step that was not finite,
-        # named in the title (a label on the line would collide with the legend).
+        # named in the title (a label on the line would sit on the curves). The
+        # titles are the legends, in the curves' colours.
         self.divergence_line = pg.InfiniteLine(angle=90, movable=False)
         self.divergence_line.hide()
         self.loss_plot.addItem(self.divergence_line, ignoreBounds=True)
@@ -55,6 +54,7 @@ class LossPanel(PlotPanel):
         for index, curve in enumerate(self.metric_curves.values()):
             _style_points(curve, theme.color(2 + index), theme)
         super().apply_theme(theme)
+        self._title_metrics()
 
     def _x(self, steps: np.ndarray, wall: np.ndarray) -> np.ndarray:
         return wall if self.x_axis.wall_time else steps
@@ -84,20 +84,28 @@ class LossPanel(PlotPanel):
             for index, name in enumerate(names):
                 curve = self.metric_curves.get(name)
                 if curve is None:
-                    curve = self.metric_plot.plot(name=name.replace("_", " "), symbol="o", symbolSize=6)
+                    curve = self.metric_plot.plot(symbol="o", symbolSize=6)
                     _style_points(curve, self.theme.color(2 + index), self.theme)
                     self.metric_curves[name] = curve
+                    self._title_metrics()
                 _set_finite(curve, ex, [e.values.get(name, np.nan) for e in evaluations])
         else:
             self.val_curve.setData([], [])
             for curve in self.metric_curves.values():
                 curve.setData([], [])
 
+    def _title_metrics(self) -> None:
+        names = [(name.replace("_", " "), self.theme.color(2 + index)) for index, name in enumerate(self.metric_curves)]
+        set_title(self.metric_plot, colour_key("Validation metric", names), self.theme)
+
     def _mark_divergence(self, run) -> None:
         step = run.summary.get("diverged_at") if run is not None else None
-        title = "Loss" if step is None else f"Loss · diverged at step {step}"
+        names = [("train", self.theme.color(0)), ("validation", self.theme.color(1))]
+        if step is not None:
+            names.append((f"diverged at step {step}", self.theme.alarm))
+        title = colour_key("Loss", names)
         if self.loss_plot.titleLabel.text != title:  # a new title re-lays out the plot: only on change
-            set_title(self.loss_plot, title, self.theme, self.theme.alarm if step is not None else None)
+            set_title(self.loss_plot, title, self.theme)
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return
@@ -112,8 +120,7 @@ class LossPanel(PlotPanel):
         for curve in self.metric_curves.values():
             self.metric_plot.removeItem(curve)
         self.metric_curves.clear()
-        if self.metric_plot.legend is not None:
-            self.metric_plot.legend.clear()
+        self._title_metrics()
         super().show_run(run)
 
     def has_data(self) -> bool:

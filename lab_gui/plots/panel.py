@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 
@@ -237,6 +238,13 @@ def set_title(plot: pg.PlotItem, text: str, theme: Theme, colour: str | None = N
     height = max(30, round(points * 2.2))  # pyqtgraph fixes the title row at 30 px: large text clipped
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
+
+
+def colour_key(title: str, names: list[tuple[str, str]]) -> str:
+    """A title that is also the legend: `title: name · name`, each name in
+    its curve's colour. A legend box inside a plot this size sat on the curves."""
+    key = " · ".join(f"<span style='color: {colour}'>{html.escape(name)}</span>" for name, colour in names)
+    return f"{html.escape(title)}: {key}" if title and key else html.escape(title) or key
 
 
 def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,

@@ -82,6 +82,10 @@ def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
     assert step == 60 and matrix.shape == (len(queries), len(keys)) and matrix.sum() > 0
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-3)  # each query's weights sum to one
     assert all(p.has_data() for p in window.panels.values())
+    loss = window.panels["loss"]  # the titles name the curves in their colours: no legend box on them
+    assert loss.loss_plot.legend is None and loss.metric_plot.legend is None
+    assert f"<span style='color: {window.theme.color(1)}'>validation</span>" in loss.loss_plot.titleLabel.text
+    assert f"<span style='color: {window.theme.color(2)}'>sequence accuracy</span>" in loss.metric_plot.titleLabel.text
     assert window.step_label.text() == "step 60" and window.progress.value() == 60
     choose(window, "model.cell", "gru")  # the trained run stays; a new one is named for what it is
     window.new_run()
