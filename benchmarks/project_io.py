@@ -6,7 +6,9 @@ The project holds one run of a ~10-million-parameter LSTM with its Adam state
 of scalar history, 200 evaluations and the probe snapshots a run that long
 keeps. Each round times, side by side:
 
-  save    save_project (zip, XXH3-128 of every entry, fsync, atomic rename)
+  save    save_project (zip, XXH3-128 of every entry, fsync, atomic rename);
+          the file it replaces is freed on a background thread, which the
+          next measurement waits for untimed, so it slows neither side
   floor   safetensors.torch.save_file of the same tensors, then fsync
   open    open_project (every check: listing, checksums, JSON, tensors,
           history); the optimizer state is checked but stays in the file until
@@ -43,6 +45,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from engine.atomic_file import wait_for_releases  # noqa: E402
 from engine.events import Evaluation, Scalars  # noqa: E402
 from engine.project import Project, open_project, save_project  # noqa: E402
 from engine.spec import ExperimentSpec  # noqa: E402
@@ -116,6 +119,7 @@ def warm_rounds(project: Project, tensors: dict, weights: dict, folder: Path, ro
         for pair in (("save", "floor_save"), ("open", "floor_open", "open_then_all_read")):
             for name in pair if round_ % 2 == 0 else reversed(pair):
                 results[name].append(actions[name]())
+                wait_for_releases()
         results["floor_save_weights"].append(floor_save(weights, folder / "w.safetensors"))
         results["floor_open_weights"].append(floor_open(folder / "w.safetensors"))
     return results

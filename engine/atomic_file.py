@@ -6,19 +6,97 @@ folder: a process killed while writing leaves nothing behind. It is linked in
 under a temporary name and renamed over the target only when complete and
 synced. Elsewhere a named temporary is used; temporaries left by a process that
 died are removed the next time the same file is written.
+
+Three things keep a large save short (Linux; measured on a 146 MiB project):
+- the disk is asked to start writing every few MiB as they are written
+  (sync_file_range), so the closing fsync waits for the tail only;
+- the file being replaced is held open across the rename and closed on a
+  background thread, where the kernel frees its blocks;
+- that file's cached pages are dropped before writing starts, so the new
+  content goes into memory just freed. In a virtual machine that hands free
+  memory back to its host (WSL2, cloud VMs, this project's test machine),
+  memory long free must be faulted in again: writing 146 MiB there took
+  150-500 ms, against 40-90 ms into memory just freed.
+The first two took 30-45 ms each off a warm save; the third is what a save in
+a freshly started SeqLab gains.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import io
 import os
 import re
+import threading
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+from engine.libc import libc_function
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _PARTIAL = ".partial"
+_SYNC_FILE_RANGE = libc_function("sync_file_range", [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint])
+_SYNC_FILE_RANGE_WRITE = 2
+_WRITEBACK_EVERY = 8 * 2**20
+_RELEASE_IN_BACKGROUND_FROM = 2**20
+
+
+class _EagerWriteback(io.FileIO):
+    """A file whose written data the disk starts writing every few MiB, not
+    all at the closing fsync. Start-only: nothing waits here."""
+
+    _unsent = 0
+
+    def write(self, data) -> int | None:
+        written = super().write(data)
+        self._unsent += written or 0
+        if self._unsent >= _WRITEBACK_EVERY:
+            self._unsent = 0
+            _SYNC_FILE_RANGE(self.fileno(), 0, 0, _SYNC_FILE_RANGE_WRITE)  # 0 length: to the end
+        return written
+
+
+def _opened(fd: int) -> BinaryIO:
+    return io.BufferedWriter(_EagerWriteback(fd, "wb") if _SYNC_FILE_RANGE else io.FileIO(fd, "wb"))
+
+
+def _hold(path: Path) -> int | None:
+    """A descriptor of the large regular file at `path`, if any, its cached
+    pages dropped (it is about to be replaced): while it is open, renaming
+    over `path` does not free the file's blocks."""
+    if os.name != "posix":  # elsewhere an open file cannot be replaced
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:  # nothing there, a link, or not ours to read: the rename frees it as usual
+        return None
+    if os.fstat(fd).st_size < _RELEASE_IN_BACKGROUND_FROM:
+        os.close(fd)
+        return None
+    with contextlib.suppress(OSError, AttributeError):  # advice only
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    return fd
+
+
+_releasing: set[threading.Thread] = set()
+
+
+def _release_in_background(fd: int) -> None:
+    def release() -> None:
+        os.close(fd)
+        _releasing.discard(thread)
+
+    thread = threading.Thread(target=release, name="seqlab-release-replaced", daemon=True)
+    _releasing.add(thread)
+    thread.start()
+
+
+def wait_for_releases() -> None:
+    """Return once the files replaced so far are freed (benchmarks, tests)."""
+    for thread in list(_releasing):
+        thread.join()
 
 
 def _partial_name(path: Path) -> Path:
@@ -77,14 +155,15 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, mode) if anonymous else None
     except OSError:  # the filesystem does not support unnamed files
         fd = None
-    named = None
+    named = replaced = None
     if fd is None:
         named = _partial_name(path)
         fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     else:
         os.fchmod(fd, mode)
     try:
-        with os.fdopen(fd, "wb") as f:
+        replaced = _hold(path)
+        with _opened(fd) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -95,6 +174,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         named = None
         _sync_folder(path.parent)
     finally:
+        if replaced is not None:
+            _release_in_background(replaced)
         if named is not None:
             with contextlib.suppress(OSError):
                 os.unlink(named)

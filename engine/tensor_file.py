@@ -15,6 +15,7 @@ Files are still written with the safetensors package.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import math
 import mmap
@@ -22,6 +23,8 @@ import os
 from typing import Callable
 
 import numpy as np
+
+from engine.libc import libc_function
 
 # safetensors dtype -> (numpy dtype, torch dtype name)
 DTYPES = {"F64": ("<f8", "float64"), "F32": ("<f4", "float32"), "F16": ("<f2", "float16"),
@@ -214,22 +217,8 @@ def _empty(dtype: str, shape: tuple, framework: str, nbytes: int):
 # with 2 MiB pages; memory the allocator reuses is already there and unchanged.
 _HUGE_PAGES_FROM = 4 * 2**20
 _HUGE_PAGE = 2 * 2**20
-
-
-def _madvise():
-    if not hasattr(mmap, "MADV_HUGEPAGE"):
-        return None
-    try:
-        import ctypes
-
-        madvise = ctypes.CDLL(None, use_errno=True).madvise
-    except (OSError, AttributeError):
-        return None
-    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    return madvise
-
-
-_MADVISE = _madvise()
+_MADVISE = libc_function("madvise", [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]) \
+    if hasattr(mmap, "MADV_HUGEPAGE") else None
 
 
 def _prefer_huge_pages(address: int, nbytes: int) -> None:
