@@ -21,6 +21,15 @@ def _kind_colour(kind: str) -> QColor:
     return QColor(KIND_COLOURS.get(kind, "#7a8aa0"))
 
 
+def _shrink_to(text, room: float):
+    """`text` in a smaller font where it would spill out of `room` px."""
+    if text.boundingRect().width() > room:
+        font = text.font()
+        font.setPointSizeF(font.pointSizeF() * room / text.boundingRect().width())
+        text.setFont(font)
+    return text
+
+
 class ModelDiagram(QGraphicsView):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -106,7 +115,7 @@ class ModelDiagram(QGraphicsView):
         path = QPainterPath()
         path.addRoundedRect(QRectF(x, y, width, BLOCK_H), 7, 7)
         self.scene().addPath(path, QPen(colour, 1.6), QBrush(fill))
-        self._text(x + 8, y + 4, f"{label or block.name}  ({block.kind})", 10, bold=True)
+        _shrink_to(self._text(x + 8, y + 4, f"{label or block.name}  ({block.kind})", 10, bold=True), width - 14)
         shape = f"out {block.shape}" if block.shape else ""
         self._text(x + 8, y + 30, f"{shape}   {block.parameters:,} params".strip(), 9)
         self.block_names.append(block.name)
@@ -159,12 +168,7 @@ class ModelDiagram(QGraphicsView):
         path = QPainterPath()
         path.addRoundedRect(QRectF(x, y, w, h), 6, 6)
         self.scene().addPath(path, QPen(colour, 1.4), QBrush(fill))
-        text = self._text(x, y, label, 9, bold=True)
-        room = w - 8
-        if text.boundingRect().width() > room:  # "ReLU RNN 2" in a 72 px cell: smaller, not spilling out
-            font = text.font()
-            font.setPointSizeF(font.pointSizeF() * room / text.boundingRect().width())
-            text.setFont(font)
+        text = _shrink_to(self._text(x, y, label, 9, bold=True), w - 8)  # "ReLU RNN 2" in a 72 px cell
         box = text.boundingRect()
         text.setPos(x + (w - box.width()) / 2, y + (h - box.height()) / 2)
 

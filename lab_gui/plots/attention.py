@@ -91,7 +91,8 @@ class AttentionPanel(PlotPanel):
         self.heatmap.show(matrix, (0.0, max(finite_peak(matrix), 1e-6)))
         self.plot.getAxis("bottom").setTicks([list(enumerate(keys))])
         self.plot.getAxis("left").setTicks([list(enumerate(queries))])
-        set_title(self.plot, f"{MAPS.get(kind, kind)}, step {snapshot.step}", self.theme)
+        short = MAPS.get(kind, kind).split(" (")[0]  # the map box says the rest
+        set_title(self.plot, f"{short}, step {snapshot.step}", self.theme)
 
     def has_data(self) -> bool:
         return self._shown is not None and self._shown[0].size > 0

@@ -103,9 +103,7 @@ class LossPanel(PlotPanel):
         names = [("train", self.theme.color(0)), ("validation", self.theme.color(1))]
         if step is not None:
             names.append((f"diverged at step {step}", self.theme.alarm))
-        title = colour_key("Loss", names)
-        if self.loss_plot.titleLabel.text != title:  # a new title re-lays out the plot: only on change
-            set_title(self.loss_plot, title, self.theme)
+        set_title(self.loss_plot, colour_key("Loss", names), self.theme)
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMenu,
                                QMessageBox, QToolButton, QVBoxLayout, QWidget)
 
@@ -221,7 +221,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
     if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
         plot.showGrid(x=True, y=True, alpha=0.25)
     if plot.titleLabel is not None and plot.titleLabel.text:
-        set_title(plot, plot.titleLabel.text, theme)
+        set_title(plot, getattr(plot, "full_title", plot.titleLabel.text), theme)
     legend = plot.legend
     if legend is not None:
         legend.setLabelTextColor(theme.foreground)
@@ -232,12 +232,36 @@ def text_points(theme: Theme) -> float:
 
 
 def set_title(plot: pg.PlotItem, text: str, theme: Theme, colour: str | None = None) -> None:
-    """A plot's title at the theme's size, in its foreground colour unless told."""
+    """A plot's title at the theme's size, in its foreground colour unless told.
+    It never makes the plot wider than its dock: pyqtgraph gives a title its
+    text's width at least, which had pushed the attention heatmap and its colour
+    bar half out of a narrow dock. A plain title too long for its plot ends in
+    an ellipsis; the whole of it is kept in `plot.full_title`."""
     points = text_points(theme) * 1.1
-    plot.setTitle(text, color=colour or theme.foreground, size=f"{points:.1f}pt")
+    style = {"color": colour or theme.foreground, "size": f"{points:.1f}pt"}
+    if getattr(plot, "full_title", None) == text and plot.title_style == style:
+        return  # a new title re-lays out the plot: only on change
+    plot.full_title, plot.title_style = text, style
+    plot.setTitle(text, **style)
     height = max(30, round(points * 2.2))  # pyqtgraph fixes the title row at 30 px: large text clipped
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
+    if not getattr(plot, "fits_title", False):
+        plot.titleLabel.geometryChanged.connect(lambda: _fit_title(plot, points))
+        plot.fits_title = True
+    _fit_title(plot, points)
+
+
+def _fit_title(plot: pg.PlotItem, points: float) -> None:
+    text, label = plot.full_title, plot.titleLabel
+    width = label.geometry().width()
+    if "<" not in text and width > 0:  # rich text (a colour key) is left whole
+        font = QFont(QApplication.font())
+        font.setPointSizeF(points)
+        text = QFontMetricsF(font).elidedText(text, Qt.ElideRight, width - 8)
+    if text != label.text:
+        label.setText(text, **plot.title_style)
+    label.setMinimumWidth(0)
 
 
 def colour_key(title: str, names: list[tuple[str, str]]) -> str:

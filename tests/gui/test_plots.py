@@ -1,11 +1,14 @@
-"""Plot pieces on their own: what a diverging run's values do to a heatmap."""
+"""Plot pieces on their own: what a diverging run's values do to a heatmap, and
+titles in a narrow dock."""
 
 import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
-from lab_gui.plots.panel import Heatmap, finite_peak
+from lab_gui.plots.attention import AttentionPanel
+from lab_gui.plots.panel import Heatmap, colour_key, finite_peak, set_title
 
 
 def test_a_heatmap_draws_inf_and_nan_cells_at_the_ends_of_a_finite_scale(qtbot):
@@ -18,3 +21,24 @@ def test_a_heatmap_draws_inf_and_nan_cells_at_the_ends_of_a_finite_scale(qtbot):
     shown = heatmap.image.image
     assert np.isfinite(shown).all() and shown[1, 0] == bound and shown[1, 1] == -bound
     assert tuple(heatmap.colour_bar.levels()) == (-bound, bound)
+
+
+def test_a_long_title_never_pushes_its_plot_out_of_a_narrow_dock(qtbot):
+    panel = AttentionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(300, 320)
+    panel.show()
+    panel.heatmap.show(np.eye(7, dtype=np.float32), (0, 1))
+    title = "cross-attention (decoder over input), every head of every layer, step 600"
+    set_title(panel.plot, title, panel.theme)
+    qtbot.waitUntil(lambda: panel.plot.titleLabel.text != title)
+    layout = panel.graphics.ci
+    assert layout.effectiveSizeHint(Qt.MinimumSize).width() < panel.graphics.width()
+    assert layout.geometry().width() <= panel.graphics.width()  # the colour bar is inside the view
+    shown = panel.plot.titleLabel.text
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and panel.plot.full_title == title
+    panel.resize(1400, 320)
+    qtbot.waitUntil(lambda: panel.plot.titleLabel.text == title)  # whole again where it fits
+    key = colour_key("Loss", [("train", "#123456")])
+    set_title(panel.plot, key, panel.theme)
+    assert panel.plot.titleLabel.text == key  # rich text is never cut
