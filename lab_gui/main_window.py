@@ -32,8 +32,19 @@ SUFFIX = ".seqlab"
 MAX_RECENT = 8
 LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
 FRAME_SECONDS = 0.033
-REDRAW_COST_FACTOR = 15  # redraws take at most ~1/15 of one core
-MAX_REDRAW_SECONDS = 1.0  # ... but live plots move at least once a second
+
+
+def redraw_cost_factor(cores: int) -> float:
+    """While training, the window waits this many times what its last redraw
+    cost before the next. The training it costs is about twice its share of the
+    cores (torch's threads wait at each op for the one the window displaced), so
+    the share is kept near 1/60 of the machine: 1/30 of a core on 2 cores, 1/15
+    from 4 up. At 1/15 on a 2-core machine the window trained at 0.93x the bare loop."""
+    return max(15.0, 60.0 / max(cores, 1))
+
+
+REDRAW_COST_FACTOR = redraw_cost_factor(os.cpu_count() or 1)
+MAX_REDRAW_SECONDS = 1.0  # however much they cost, live plots move at least once a second
 PROGRESS_SECONDS = 0.25
 
 
@@ -815,9 +826,9 @@ class MainWindow(QMainWindow):
 
     def _redraw(self, force: bool = False) -> bool:
         """Redraw the stale plots that can be seen, at most every REDRAW_COST_FACTOR
-        times what the last redraw cost: on a small machine the engine's torch
-        threads share the cores with this process, and every millisecond the
-        window spends drawing is one they wait (measured in benchmarks/window.py)."""
+        times what the last redraw cost: the engine's torch threads share the
+        cores with this process, and every millisecond the window spends drawing
+        is one they wait (measured in benchmarks/window.py)."""
         now = time.perf_counter()
         if not force and now - self._last_redraw < self._redraw_interval:
             return False

@@ -274,3 +274,23 @@ def test_garbage_is_collected_in_the_gui_thread_only(qtbot, make_window):
     wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
     wait_until(qtbot, lambda: finalised_in, timeout=10, message="the GUI's collection")
     assert finalised_in == [threading.main_thread().name] and not gc.isenabled()
+
+
+def test_while_training_redraws_wait_a_multiple_of_their_cost_larger_on_few_cores(qtbot, make_window, monkeypatch):
+    import time
+
+    from lab_gui import main_window
+
+    assert main_window.redraw_cost_factor(2) == 30 and main_window.redraw_cost_factor(1) == 60
+    assert main_window.redraw_cost_factor(4) == main_window.redraw_cost_factor(64) == 15
+    window = make_window()
+    panel = window.panels["loss"]
+    monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.004))  # a redraw costing 4 ms
+    window._stale.add("loss")
+    assert window._redraw(force=True)
+    interval = window._redraw_interval
+    assert main_window.REDRAW_COST_FACTOR * 0.004 <= interval <= main_window.MAX_REDRAW_SECONDS
+    window._stale.add("loss")
+    assert not window._redraw()  # too soon: the plots wait, the training goes on
+    window._last_redraw -= interval
+    assert window._redraw() and "loss" not in window._stale
