@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from lab_gui.plots.panel import Heatmap, PlotPanel, label_decades, new_plot
 
@@ -35,6 +36,8 @@ class GradientPanel(PlotPanel):
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
         self._rows: np.ndarray | None = None
+        self._steps: list[int] = []
+        self.heat_plot.vb.sigResized.connect(lambda *_: self._label_steps(self._steps))
         self._steps: list[int] = []
         self.loss.currentIndexChanged.connect(self.refresh)
         self.stream.currentIndexChanged.connect(self.refresh)
@@ -108,12 +111,19 @@ class GradientPanel(PlotPanel):
         label_decades(self.profile_plot, latest[keep])
 
     def _label_steps(self, steps: list[int]) -> None:
+        """Name a few rows by their probe step, evenly spaced, first and latest
+        included, as many as the plot's height has room for: with a fixed four,
+        a short plot in presentation mode printed them over one another."""
+        self._steps = steps
         count = len(steps)
-        every = max(1, -(-count // 4))  # at most 4 labels: rows can be a few pixels tall
-        ticks = [(i, str(steps[i])) for i in range(0, count, every)]
-        if ticks[-1][0] != count - 1:
-            ticks.append((count - 1, str(steps[-1])))
-        self.heat_plot.getAxis("left").setTicks([ticks])
+        if not count:
+            return
+        axis = self.heat_plot.getAxis("left")
+        line = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).height()
+        room = int(self.heat_plot.vb.height() // (1.8 * line))  # a label and most of another apart
+        labels = max(1, min(4, room, count))
+        rows = [count - 1] if labels == 1 else np.unique(np.linspace(0, count - 1, labels).round().astype(int))
+        axis.setTicks([[(int(row), str(steps[row])) for row in rows]])
 
     def has_data(self) -> bool:
         return self._rows is not None and self._rows.size > 0

@@ -42,3 +42,31 @@ def test_a_long_title_never_pushes_its_plot_out_of_a_narrow_dock(qtbot):
     key = colour_key("Loss", [("train", "#123456")])
     set_title(panel.plot, key, panel.theme)
     assert panel.plot.titleLabel.text == key  # rich text is never cut
+
+
+def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QApplication
+
+    from lab_gui.plots.gradients import GradientPanel
+
+    panel = GradientPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 420)
+    panel.show()
+    steps = list(range(0, 301, 25))
+
+    def labels():
+        return panel.heat_plot.getAxis("left")._tickLevels[0]
+
+    qtbot.waitUntil(lambda: panel.heat_plot.vb.height() > 200)
+    panel._label_steps(steps)
+    assert [name for _, name in labels()] == ["0", "100", "200", "300"]  # evenly spaced, latest included
+    panel.resize(700, 150)
+    axis = panel.heat_plot.getAxis("left")
+    line = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
+    qtbot.waitUntil(lambda: panel.heat_plot.vb.height() < 4 * 1.8 * line)
+    rows = [row for row, _ in labels()]
+    assert labels()[-1][1] == "300" and len(rows) <= max(1, panel.heat_plot.vb.height() // (1.8 * line))
+    pixels_per_row = panel.heat_plot.vb.height() / len(steps)
+    assert all((b - a) * pixels_per_row >= line for a, b in zip(rows, rows[1:]))
