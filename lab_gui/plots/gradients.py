@@ -38,7 +38,6 @@ class GradientPanel(PlotPanel):
         self._rows: np.ndarray | None = None
         self._steps: list[int] = []
         self.heat_plot.vb.sigResized.connect(lambda *_: self._label_steps(self._steps))
-        self._steps: list[int] = []
         self.loss.currentIndexChanged.connect(self.refresh)
         self.stream.currentIndexChanged.connect(self.refresh)
 
@@ -114,7 +113,7 @@ class GradientPanel(PlotPanel):
         """Name a few rows by their probe step, evenly spaced, first and latest
         included, as many as the plot's height has room for: with a fixed four,
         a short plot in presentation mode printed them over one another."""
-        self._steps = steps
+        self._steps = steps  # relabelled from these when the plot is resized
         count = len(steps)
         if not count:
             return

@@ -241,23 +241,23 @@ def set_title(plot: pg.PlotItem, text: str, theme: Theme, colour: str | None = N
     style = {"color": colour or theme.foreground, "size": f"{points:.1f}pt"}
     if getattr(plot, "full_title", None) == text and plot.title_style == style:
         return  # a new title re-lays out the plot: only on change
-    plot.full_title, plot.title_style = text, style
+    plot.full_title, plot.title_style, plot.title_points = text, style, points
     plot.setTitle(text, **style)
     height = max(30, round(points * 2.2))  # pyqtgraph fixes the title row at 30 px: large text clipped
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
     if not getattr(plot, "fits_title", False):
-        plot.titleLabel.geometryChanged.connect(lambda: _fit_title(plot, points))
+        plot.titleLabel.geometryChanged.connect(lambda: _fit_title(plot))
         plot.fits_title = True
-    _fit_title(plot, points)
+    _fit_title(plot)
 
 
-def _fit_title(plot: pg.PlotItem, points: float) -> None:
+def _fit_title(plot: pg.PlotItem) -> None:
     text, label = plot.full_title, plot.titleLabel
     width = label.geometry().width()
     if "<" not in text and width > 0:  # rich text (a colour key) is left whole
         font = QFont(QApplication.font())
-        font.setPointSizeF(points)
+        font.setPointSizeF(plot.title_points)
         text = QFontMetricsF(font).elidedText(text, Qt.ElideRight, width - 8)
     if text != label.text:
         label.setText(text, **plot.title_style)
