@@ -255,8 +255,7 @@ class MainWindow(QMainWindow):
                 self.docks[first].raise_()
         self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
         self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
-        # the gradient heatmap needs height as much as the loss curves do: Qt had left it a strip
-        self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
+        self._share_plot_column()
         self.resizeDocks([self.docks["attention"], self.docks["inside"]], [600, 600], Qt.Horizontal)
         # Under load Qt can still leave a group's tab bar of before the resize
         # showing beside the new one, after the next layout pass; a later,
@@ -672,8 +671,7 @@ class MainWindow(QMainWindow):
         if not dock.isFloating():
             if dock.height() < self.height() * 0.35:  # room for its table, not all the plots' room
                 self.resizeDocks([dock], [int(self.height() * 0.38)], Qt.Vertical)
-                # the room came from the plots above it, the gradients' first: share what is left
-                self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
+                self._share_plot_column()  # the room came from the plots above it, the gradients' first
             beside = self.docks["attention"]
             side_by_side = beside.isVisible() and dock not in self.tabifiedDockWidgets(beside)
             if side_by_side and dock.width() < beside.width() * 2:
@@ -683,6 +681,11 @@ class MainWindow(QMainWindow):
         self.playground.input.setFocus()
         if not self.playground.tried:
             self.playground.try_model()
+
+    def _share_plot_column(self) -> None:
+        """Loss and gradient docks share their column's height 55:45: the gradient
+        heatmap needs height as much as the loss curves do (Qt had left it a strip)."""
+        self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
 
     def _weights_for_playground(self) -> None:
         """Ask the engine for the run's weights as they are now: it sends them at its

@@ -231,14 +231,15 @@ def text_points(theme: Theme) -> float:
     return QApplication.font().pointSizeF() * theme.font_scale
 
 
-def set_title(plot: pg.PlotItem, text: str, theme: Theme, colour: str | None = None) -> None:
-    """A plot's title at the theme's size, in its foreground colour unless told.
+def set_title(plot: pg.PlotItem, text: str, theme: Theme) -> None:
+    """A plot's title at the theme's size and in its foreground colour (rich
+    text, as colour_key makes, colours its own words).
     It never makes the plot wider than its dock: pyqtgraph gives a title its
     text's width at least, which had pushed the attention heatmap and its colour
     bar half out of a narrow dock. A plain title too long for its plot ends in
     an ellipsis; the whole of it is kept in `plot.full_title`."""
     points = text_points(theme) * 1.1
-    style = {"color": colour or theme.foreground, "size": f"{points:.1f}pt"}
+    style = {"color": theme.foreground, "size": f"{points:.1f}pt"}
     if getattr(plot, "full_title", None) == text and plot.title_style == style:
         return  # a new title re-lays out the plot: only on change
     plot.full_title, plot.title_style, plot.title_points = text, style, points
