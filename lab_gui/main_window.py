@@ -2,8 +2,9 @@
 model diagram, and the live plots; menus, shortcuts, status bar; the
 project's lifecycle (new, open, save, autosave, close).
 
-The window shows first and loads the rest after (pyqtgraph, torch, the
-default project), so it appears as fast as a bare Qt window does.
+The window shows first, with its menus, toolbar and status bar, and builds
+its docks and loads the rest after (pyqtgraph, torch, the default project),
+so it appears about as fast as a bare Qt window does.
 """
 
 from __future__ import annotations
@@ -11,21 +12,26 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+# QtCore.Qt, never `from PySide6.QtCore import Qt`: the Qt namespace builds its
+# ~90 Python enums when first touched (15 ms), and nothing before the window
+# shows needs it. Likewise engine.spec and the lesson texts load after the show.
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout,
                                QWidget)
 
 from engine.errors import ProjectError, SeqLabError
-from engine.spec import ExperimentSpec, architecture, get_key
 from lab_gui import theme as themes
-from lab_gui import lesson_panel
 from lab_gui.banner import Banner
 from lab_gui.language import LANGUAGES, apply_language
-from lab_gui.lesson_panel import LessonPanel
 from lab_gui.presentation import Presentation
+
+if TYPE_CHECKING:
+    from engine.spec import ExperimentSpec
 
 APP_NAME = "SeqLab"
 SUFFIX = ".seqlab"
@@ -83,19 +89,20 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.resize(1480, 920)
         self.language = apply_language(self.settings.value("language", "system"))
-        self.lesson_panel = LessonPanel()
+        # What shows first: menus, toolbar, status bar. The docks follow in
+        # finish_startup, a moment after (their contents need pyqtgraph and torch).
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        self._build_docks()
         self._update_actions()
+        self.statusBar().showMessage("Loading PyTorch and the model…")
 
     # =============================================================== skeleton
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            _set_shortcut(action, shortcut)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -114,9 +121,9 @@ class MainWindow(QMainWindow):
                                       "The runs compared and the current run's plots, in one file for a browser")
         self.quit_action = a("&Quit", self.close, QKeySequence.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.Undo)
+        _set_shortcut(self.undo_action, QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.Redo)
+        _set_shortcut(self.redo_action, QKeySequence.Redo)
         self.train_action = a("&Train", self.train, "F5", "Train the model (continue a paused run)")
         self.pause_action = a("&Pause", self.pause, "F6")
         self.step_action = a("&Step", lambda: self.step(1), "F10", "Train one step, then pause")
@@ -132,9 +139,10 @@ class MainWindow(QMainWindow):
         self.about_action = a("&About SeqLab", self.about)
         self.shortcuts_action = a("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         self.presentation = Presentation(self)
-        self.presentation_action = QAction("&Presentation Mode", self, checkable=True, shortcut=QKeySequence("F11"),
+        self.presentation_action = QAction("&Presentation Mode", self, checkable=True,
                                            statusTip="Full screen, large text, thick lines, high contrast; "
                                                      "F11 or Esc leaves it")
+        _set_shortcut(self.presentation_action, "F11")
         # toggled, not triggered: Esc and closing the window uncheck it from code
         self.presentation_action.toggled.connect(self.presentation.toggle)
         # Esc leaves presentation mode too (the key a presenter reaches for); only then.
@@ -202,42 +210,43 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(widget)
         status.addPermanentWidget(self.progress)
 
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    def _dock(self, title: str, name: str, area, widget: QWidget | None = None) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        # The window is on screen already: a dock added now would be shown only when
+        # the event loop next runs, and a layout saved before then would keep it hidden.
+        dock.show()
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _build_docks(self) -> None:
-        def placeholder() -> QLabel:
-            label = QLabel("Loading…")
-            label.setAlignment(Qt.AlignCenter)
-            return label
+        """The docks, empty but the lesson's: finish_startup fills them at once."""
+        from lab_gui.lesson_panel import LessonPanel
 
+        Qt = QtCore.Qt
+        self.lesson_panel = LessonPanel()
         left, right, bottom = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea, Qt.BottomDockWidgetArea
         self.setCorner(Qt.BottomLeftCorner, left)  # the forms run the full height
         self.docks = {
-            "architecture": self._dock("Architecture", "architectureDock", placeholder(), left),
-            "task": self._dock("Task", "taskDock", placeholder(), left),
-            "training": self._dock("Training", "trainingDock", placeholder(), left),
-            "loss": self._dock("Loss", "lossDock", placeholder(), right),
-            "gradients": self._dock("Gradient per timestep", "gradientDock", placeholder(), right),
-            "attention": self._dock("Attention", "attentionDock", placeholder(), bottom),
-            "inside": self._dock("Inside view", "insideDock", placeholder(), bottom),
-            "norms": self._dock("Gradient norms", "normsDock", placeholder(), bottom),
-            "playground": self._dock("Playground", "playgroundDock", placeholder(), bottom),
-            "compare": self._dock("Compare runs", "compareDock", placeholder(), right),
-            "lesson": self._dock(self.tr("Lesson"), "lessonDock", self.lesson_panel, left),
+            "architecture": self._dock("Architecture", "architectureDock", left),
+            "task": self._dock("Task", "taskDock", left),
+            "training": self._dock("Training", "trainingDock", left),
+            "loss": self._dock("Loss", "lossDock", right),
+            "gradients": self._dock("Gradient per timestep", "gradientDock", right),
+            "attention": self._dock("Attention", "attentionDock", bottom),
+            "inside": self._dock("Inside view", "insideDock", bottom),
+            "norms": self._dock("Gradient norms", "normsDock", bottom),
+            "playground": self._dock("Playground", "playgroundDock", bottom),
+            "compare": self._dock("Compare runs", "compareDock", right),
+            "lesson": self._dock(self.tr("Lesson"), "lessonDock", left, self.lesson_panel),
         }
         self.splitDockWidget(self.docks["attention"], self.docks["inside"], Qt.Horizontal)
         # Hidden until _size_docks makes it a tab of the inside view's group: side by
         # side with the other bottom panels it widened the window past a laptop screen.
         self.docks["playground"].hide()
-        central = QLabel("Loading the model…")
-        central.setAlignment(Qt.AlignCenter)
-        self.setCentralWidget(central)
 
     def _size_docks(self) -> None:
         """The default layout: forms 340 px, plots of loss and gradients 560 px, a bottom row 320 px.
@@ -253,10 +262,10 @@ class MainWindow(QMainWindow):
                     if other == "playground" and not self.presentation.active:
                         self.docks[other].show()  # a tab now, where it takes no width
                 self.docks[first].raise_()
-        self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], Qt.Horizontal)
-        self.resizeDocks([self.docks["attention"]], [290], Qt.Vertical)
+        self.resizeDocks([self.docks["architecture"], self.docks["loss"]], [340, 560], QtCore.Qt.Horizontal)
+        self.resizeDocks([self.docks["attention"]], [290], QtCore.Qt.Vertical)
         self._share_plot_column()
-        self.resizeDocks([self.docks["attention"], self.docks["inside"]], [600, 600], Qt.Horizontal)
+        self.resizeDocks([self.docks["attention"], self.docks["inside"]], [600, 600], QtCore.Qt.Horizontal)
         # Under load Qt can still leave a group's tab bar of before the resize
         # showing beside the new one, after the next layout pass; a later,
         # fresh pass retires it (seen 5 times in 12 starts with both cores busy).
@@ -268,7 +277,7 @@ class MainWindow(QMainWindow):
 
     # ========================================================= late start-up
     def finish_startup(self, path: Path | None = None) -> None:
-        """Everything that needs pyqtgraph and torch: plots, forms, the engine, a project."""
+        """The docks and everything that needs pyqtgraph and torch: plots, forms, the engine, a project."""
         import pyqtgraph as pg
 
         from engine.host import ProcessHost, ThreadHost
@@ -285,6 +294,8 @@ class MainWindow(QMainWindow):
         from lab_gui.spec_form import SpecForm
         from lab_gui.training_controller import TrainingController
 
+        self._build_docks()
+        self._fill_lessons_menu()
         pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
         _collect_garbage_in_the_gui_thread()
         self.devices = available_devices()
@@ -327,6 +338,7 @@ class MainWindow(QMainWindow):
         self.set_theme_choice(self.settings.value("theme", "system"), remember=False)
         self._restore_layout()
         self.ready = True
+        self.statusBar().clearMessage()  # "Loading…"; the project may have its own to say
         if path is not None:
             if not self.open_file(Path(path)):
                 self.new_project()
@@ -385,6 +397,7 @@ class MainWindow(QMainWindow):
 
     def edit_spec(self, key: str, value) -> bool:
         """A form's edit: taken (undoably, and live while training) or refused next to its field."""
+        from engine.spec import get_key
         from lab_gui.spec_edit import apply_edit
         from lab_gui.spec_fields import ALL_FIELDS
 
@@ -430,6 +443,7 @@ class MainWindow(QMainWindow):
 
     def _show_project(self, project, path: Path | None) -> None:
         from engine.project.recovery import Autosaver
+        from engine.spec import ExperimentSpec
 
         self.project, self.path = project, path
         self.autosaver = Autosaver(path)
@@ -609,6 +623,8 @@ class MainWindow(QMainWindow):
     def train(self) -> bool:
         """Start, continue or resume: a paused run resumes; a run whose spec the
         form still matches continues from its state; otherwise a new run starts."""
+        from engine.spec import architecture
+
         if self.controller.state == "paused":
             self.controller.resume()
             return True
@@ -656,6 +672,8 @@ class MainWindow(QMainWindow):
         if self.controller.active:
             self.statusBar().showMessage("Stop training before starting a new run", 6000)
             return
+        from engine.spec import architecture
+
         run = self.project.add_run(self.draft, name=architecture(self.draft))
         self.trained_since_save = True
         self._fill_run_picker()
@@ -670,14 +688,14 @@ class MainWindow(QMainWindow):
         dock.raise_()
         if not dock.isFloating():
             if dock.height() < self.height() * 0.35:  # room for its table, not all the plots' room
-                self.resizeDocks([dock], [int(self.height() * 0.38)], Qt.Vertical)
+                self.resizeDocks([dock], [int(self.height() * 0.38)], QtCore.Qt.Vertical)
                 self._share_plot_column()  # the room came from the plots above it, the gradients' first
             beside = self.docks["attention"]
             side_by_side = beside.isVisible() and dock not in self.tabifiedDockWidgets(beside)
             if side_by_side and dock.width() < beside.width() * 2:
                 # its heatmap beside the top-k table needs the width more than the attention panel does
                 width = dock.width() + beside.width()
-                self.resizeDocks([beside, dock], [width * 3 // 10, width * 7 // 10], Qt.Horizontal)
+                self.resizeDocks([beside, dock], [width * 3 // 10, width * 7 // 10], QtCore.Qt.Horizontal)
         self.playground.input.setFocus()
         if not self.playground.tried:
             self.playground.try_model()
@@ -685,7 +703,7 @@ class MainWindow(QMainWindow):
     def _share_plot_column(self) -> None:
         """Loss and gradient docks share their column's height 55:45: the gradient
         heatmap needs height as much as the loss curves do (Qt had left it a strip)."""
-        self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], Qt.Vertical)
+        self.resizeDocks([self.docks["loss"], self.docks["gradients"]], [55, 45], QtCore.Qt.Vertical)
 
     def _weights_for_playground(self) -> None:
         """Ask the engine for the run's weights as they are now: it sends them at its
@@ -720,8 +738,10 @@ class MainWindow(QMainWindow):
 
     # ================================================================ lessons
     def _fill_lessons_menu(self) -> None:
+        from lab_gui.lesson_panel import menu_entries
+
         self.lessons_menu.clear()
-        for number, label in lesson_panel.menu_entries():
+        for number, label in menu_entries():
             self.lessons_menu.addAction(label, lambda n=number: self.open_lesson(n))
 
     # =============================================================== language
@@ -753,8 +773,8 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions["system"].setText(self.tr("Follow the system"))
         self.lessons_menu.setTitle(self.tr("&Lessons"))
-        self._fill_lessons_menu()
-        if hasattr(self, "docks"):
+        if hasattr(self, "docks"):  # both come with the late start-up
+            self._fill_lessons_menu()
             self.docks["lesson"].setWindowTitle(self.tr("Lesson"))
 
     def open_lesson(self, number: int) -> None:
@@ -1068,9 +1088,16 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the forms fit the dock's width
+    area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)  # the forms fit the dock's width
     area.setFrameShape(QScrollArea.NoFrame)
     return area
+
+
+def _set_shortcut(action: QAction, key) -> None:
+    """A key sequence ("F5") or a standard key (QKeySequence.Save, with every binding
+    the platform has for it). Through setShortcuts: setShortcut's overloads touch
+    the Qt namespace (see the imports), 15 ms before the window shows."""
+    action.setShortcuts(key if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)])
 
 
 def _same_except_steps(a: ExperimentSpec, b: ExperimentSpec) -> bool:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
+from PySide6 import QtCore  # QtCore.Qt when needed: see main_window
+from PySide6.QtCore import QByteArray, QRect, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from lab_gui import theme as themes
-from lab_gui.lesson_panel import lesson_text
 
 EDITING_DOCKS = ("architecture", "task", "training")
 FONT_SCALE = 1.5  # the widgets' text; the plots' text grows by the theme's font_scale on top
@@ -64,6 +64,8 @@ class Presentation:
         """The lesson text a quarter of the width (hidden when there is no lesson), no
         panel the model has nothing for, and the heights shared so that no plot is
         squashed to a strip."""
+        from lab_gui.lesson_panel import lesson_text
+
         window = self.window
         if not self.active:
             return
@@ -73,7 +75,7 @@ class Presentation:
         else:
             # both sides named: with the centre hidden, Qt otherwise splits the width evenly
             window.resizeDocks([lesson, window.docks["loss"]], [window.width() // 4, window.width() * 3 // 4],
-                               Qt.Horizontal)
+                               QtCore.Qt.Horizontal)
         model = window.draft.model if window.draft is not None else None
         if model is not None:  # a panel the model has nothing for gives its room to the others
             if model.family != "transformer" and model.attention == "none":
@@ -83,7 +85,7 @@ class Presentation:
         bottom = window.docks["attention" if window.docks["attention"].isVisible() else "inside"]
         height = window.height()
         window.resizeDocks([window.docks["loss"], window.docks["gradients"], bottom],
-                           [int(height * 0.34), int(height * 0.22), int(height * 0.36)], Qt.Vertical)
+                           [int(height * 0.34), int(height * 0.22), int(height * 0.36)], QtCore.Qt.Vertical)
 
     def leave(self) -> None:
         window, before = self.window, self.before

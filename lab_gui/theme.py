@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore  # QtCore.Qt when needed: see main_window
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 
@@ -45,7 +45,7 @@ THEMES = {"light": LIGHT, "dark": DARK}
 
 def system_theme() -> Theme:
     hints = QGuiApplication.styleHints()
-    dark = hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
+    dark = hasattr(hints, "colorScheme") and hints.colorScheme() == QtCore.Qt.ColorScheme.Dark
     return DARK if dark else LIGHT
 
 

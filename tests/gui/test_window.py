@@ -209,6 +209,9 @@ def test_a_killed_engine_is_reported_and_training_starts_again(qtbot, make_windo
 
 def test_the_dock_layout_and_theme_come_back_next_time(qtbot, make_window):
     window = make_window(settings_name="shared")
+    # The docks come after the window is on screen; each is shown then and there,
+    # so a layout saved at once has them (the Playground becomes a tab a moment later).
+    assert [name for name, dock in window.docks.items() if dock.isHidden()] == ["playground"]
     window.docks["norms"].hide()
     window.set_theme_choice("dark")
     window.close()
