@@ -44,9 +44,10 @@ def redraw_cost_factor(cores: int) -> float:
     """While training, the window waits this many times what its last redraw
     cost before the next. The training it costs is about twice its share of the
     cores (torch's threads wait at each op for the one the window displaced), so
-    the share is kept near 1/60 of the machine: 1/30 of a core on 2 cores, 1/15
-    from 4 up. At 1/15 on a 2-core machine the window trained at 0.93x the bare loop."""
-    return max(15.0, 60.0 / max(cores, 1))
+    the share is kept near 1/120 of the machine: 1/60 of a core on 2 cores, 1/30
+    on 4, 1/15 from 8 up. On a 2-core machine the window trained at 0.93x the bare
+    loop at 1/15, 0.94x at 1/30 and 0.97x at 1/60 (benchmarks/window.py)."""
+    return max(15.0, 120.0 / max(cores, 1))
 
 
 REDRAW_COST_FACTOR = redraw_cost_factor(os.cpu_count() or 1)

@@ -284,8 +284,8 @@ def test_while_training_redraws_wait_a_multiple_of_their_cost_larger_on_few_core
 
     from lab_gui import main_window
 
-    assert main_window.redraw_cost_factor(2) == 30 and main_window.redraw_cost_factor(1) == 60
-    assert main_window.redraw_cost_factor(4) == main_window.redraw_cost_factor(64) == 15
+    assert main_window.redraw_cost_factor(2) == 60 and main_window.redraw_cost_factor(4) == 30
+    assert main_window.redraw_cost_factor(8) == main_window.redraw_cost_factor(64) == 15
     window = make_window()
     panel = window.panels["loss"]
     monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.004))  # a redraw costing 4 ms
