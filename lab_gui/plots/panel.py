@@ -231,9 +231,15 @@ def text_points(theme: Theme) -> float:
     return QApplication.font().pointSizeF() * theme.font_scale
 
 
+class RichText(str):
+    """Title text that is HTML already (colour_key makes it); any other title is plain."""
+
+
 def set_title(plot: pg.PlotItem, text: str, theme: Theme) -> None:
-    """A plot's title at the theme's size and in its foreground colour (rich
-    text, as colour_key makes, colours its own words).
+    """A plot's title at the theme's size and in its foreground colour (RichText,
+    as colour_key makes, colours its own words).
+    A plain title is shown as written: pyqtgraph reads every title as HTML, where
+    a token such as `<eos>` was taken for a tag and vanished.
     It never makes the plot wider than its dock: pyqtgraph gives a title its
     text's width at least, which had pushed the attention heatmap and its colour
     bar half out of a narrow dock. A plain title too long for its plot ends in
@@ -243,7 +249,7 @@ def set_title(plot: pg.PlotItem, text: str, theme: Theme) -> None:
     if getattr(plot, "full_title", None) == text and plot.title_style == style:
         return  # a new title re-lays out the plot: only on change
     plot.full_title, plot.title_style, plot.title_points = text, style, points
-    plot.setTitle(text, **style)
+    plot.setTitle(_title_html(text), **style)
     height = max(30, round(points * 2.2))  # pyqtgraph fixes the title row at 30 px: large text clipped
     plot.titleLabel.setMaximumHeight(height)
     plot.layout.setRowFixedHeight(0, height)
@@ -256,20 +262,25 @@ def set_title(plot: pg.PlotItem, text: str, theme: Theme) -> None:
 def _fit_title(plot: pg.PlotItem) -> None:
     text, label = plot.full_title, plot.titleLabel
     width = label.geometry().width()
-    if "<" not in text and width > 0:  # rich text (a colour key) is left whole
+    if not isinstance(text, RichText) and width > 0:  # rich text (a colour key) is left whole
         font = QFont(QApplication.font())
         font.setPointSizeF(plot.title_points)
         text = QFontMetricsF(font).elidedText(text, Qt.ElideRight, width - 8)
-    if text != label.text:
-        label.setText(text, **plot.title_style)
+    shown = _title_html(text)
+    if shown != label.text:
+        label.setText(shown, **plot.title_style)
     label.setMinimumWidth(0)
+
+
+def _title_html(text: str) -> str:
+    return text if isinstance(text, RichText) else html.escape(text, quote=False)
 
 
 def colour_key(title: str, names: list[tuple[str, str]]) -> str:
     """A title that is also the legend: `title: name · name`, each name in
     its curve's colour. A legend box inside a plot this size sat on the curves."""
     key = " · ".join(f"<span style='color: {colour}'>{html.escape(name)}</span>" for name, colour in names)
-    return f"{html.escape(title)}: {key}" if title and key else html.escape(title) or key
+    return RichText(f"{html.escape(title)}: {key}" if title and key else html.escape(title) or key)
 
 
 def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,

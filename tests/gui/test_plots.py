@@ -44,6 +44,25 @@ def test_a_long_title_never_pushes_its_plot_out_of_a_narrow_dock(qtbot):
     assert panel.plot.titleLabel.text == key  # rich text is never cut
 
 
+def test_a_plain_title_is_shown_as_written_even_with_angle_brackets(qtbot):
+    """pyqtgraph reads titles as HTML: "after reading '<eos>'" had shown as "after reading ''"."""
+    panel = AttentionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1400, 320)
+    panel.show()
+    label = panel.plot.titleLabel.item  # the QGraphicsTextItem that draws the title
+    title = "after '<eos>': layer 1, hidden state of every unit"
+    set_title(panel.plot, title, panel.theme)
+    qtbot.waitUntil(lambda: label.toPlainText() == title)
+    panel.resize(260, 320)  # too narrow: cut with an ellipsis, the brackets still shown
+    qtbot.waitUntil(lambda: label.toPlainText() != title)
+    shown = label.toPlainText()
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and "<" in shown
+    key = colour_key("Loss <all>", [("train", "#123456")])
+    set_title(panel.plot, key, panel.theme)
+    qtbot.waitUntil(lambda: label.toPlainText() == "Loss <all>: train")  # a colour key is HTML, its words escaped
+
+
 def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
     from PySide6.QtGui import QFontMetricsF
     from PySide6.QtWidgets import QApplication
