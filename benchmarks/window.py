@@ -116,7 +116,7 @@ def redraw_fps(app, points: int = 1_000_000, frames: int = 60) -> float:
     app.processEvents()
     began = time.perf_counter()
     for _ in range(frames):
-        panel.refresh()  # what the window does each frame while training
+        panel.redraw()  # what the window does each frame while training
         panel.graphics.viewport().repaint()
     elapsed = time.perf_counter() - began
     panel.close()

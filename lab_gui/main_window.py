@@ -862,7 +862,7 @@ class MainWindow(QMainWindow):
             panel = self.panels[name]
             if panel.visibleRegion().isEmpty() and not force:
                 continue  # drawn when its dock is shown
-            panel.refresh()
+            panel.redraw()
             self._stale.discard(name)
         cost = time.perf_counter() - now + painted
         self._last_redraw = time.perf_counter()
@@ -871,7 +871,7 @@ class MainWindow(QMainWindow):
 
     def _dock_shown(self, name: str, visible: bool) -> None:
         if visible and name in self._stale:
-            self.panels[name].refresh()
+            self.panels[name].redraw()
             self._stale.discard(name)
 
     def _show_failure(self, event) -> None:

@@ -90,6 +90,13 @@ class PlotPanel(QWidget):
     def refresh(self) -> None:
         """Redraw from self.run's history; called at most once per frame."""
 
+    def redraw(self) -> None:
+        """refresh, and settle the views' auto ranges now: pyqtgraph settles them
+        while painting, which asks for a second paint (the loss plot had painted
+        twice per refresh)."""
+        self.refresh()
+        self.graphics.scene().prepareForPaint()
+
     def has_data(self) -> bool:
         return False
 

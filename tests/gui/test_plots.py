@@ -1,5 +1,5 @@
-"""Plot pieces on their own: what a diverging run's values do to a heatmap, and
-titles in a narrow dock."""
+"""Plot pieces on their own: what a diverging run's values do to a heatmap,
+titles in a narrow dock, and how often a live redraw paints."""
 
 import math
 
@@ -89,3 +89,37 @@ def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
     assert labels()[-1][1] == "300" and len(rows) <= max(1, panel.heat_plot.vb.height() // (1.8 * line))
     pixels_per_row = panel.heat_plot.vb.height() / len(steps)
     assert all((b - a) * pixels_per_row >= line for a, b in zip(rows, rows[1:]))
+
+
+def test_a_redraw_of_the_growing_loss_curve_is_painted_once(qtbot, monkeypatch):
+    """The auto ranges are settled before the paint: pyqtgraph settled them while
+    painting and asked for a second paint, twice the cost of every live redraw."""
+    from PySide6.QtWidgets import QApplication
+
+    from engine.events import Scalars
+    from engine.presets import load_preset
+    from engine.project import Project
+    from lab_gui.plots import panel as panels
+    from lab_gui.plots.loss import LossPanel
+
+    paints = []
+    paint = panels.TimedGraphics.paintEvent
+    monkeypatch.setattr(panels.TimedGraphics, "paintEvent", lambda view, event: (paints.append(1), paint(view, event)))
+    run = Project().add_run(load_preset("hello-rnn"))
+    panel = LossPanel()
+    qtbot.addWidget(panel)
+    panel.resize(560, 300)
+    panel.show()
+    panel.show_run(run)
+    rng = np.random.default_rng(0)
+    for first in range(0, 600, 25):
+        steps = np.arange(first, first + 25)
+        run.history.add(Scalars(steps, steps * 0.02, {"train_loss": (2 * np.exp(-steps / 300) + 0.1 * rng.random(25))
+                                                      .astype(np.float32)}))
+        if first == 200:
+            paints.clear()  # from here on, 16 redraws
+        panel.redraw()
+        for _ in range(5):
+            QApplication.processEvents()
+    # one paint each, and a few more when an axis's labels change width and the layout moves
+    assert 16 <= len(paints) <= 22, len(paints)
