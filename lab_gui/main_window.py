@@ -867,6 +867,7 @@ class MainWindow(QMainWindow):
         cost = time.perf_counter() - now + painted
         self._last_redraw = time.perf_counter()
         self._redraw_interval = min(max(FRAME_SECONDS, REDRAW_COST_FACTOR * cost), MAX_REDRAW_SECONDS)
+        self.controller.poll_every(self._redraw_interval / 2)
         return True
 
     def _dock_shown(self, name: str, visible: bool) -> None:
