@@ -1,8 +1,8 @@
 """Run a Trainer in the background, behind one interface:
 
     start(spec, state=None, device=None), pause(), resume(), step(n), stop(),
-    set(name, value), probe(), checkpoint(), poll() -> list of events,
-    shutdown(timeout) -> bool
+    set(name, value), probe(), checkpoint(), flush_every(seconds),
+    poll() -> list of events, shutdown(timeout) -> bool
 
 `ThreadHost` trains on a thread of this process (tests, debugging, the command
 line). `ProcessHost` (the window's default) trains on a thread of a separate
@@ -110,6 +110,11 @@ class ThreadHost:
         """Ask for the run's complete state now (a Checkpoint arrives through poll())."""
         self._control.request_checkpoint()
 
+    def flush_every(self, seconds: float) -> None:
+        """Batch the events about this often, in this run and the next."""
+        self.flush_interval = seconds
+        self._control.flush_every(seconds)
+
     def wait_events(self, timeout: float) -> None:
         """Sleep until events are waiting or `timeout` seconds pass."""
         with self._arrived:
@@ -178,7 +183,7 @@ def _serve(connection, flush_interval: float) -> None:
     threading.Thread(target=read_commands, name="seqlab-commands", daemon=True).start()
     try:
         while not done.is_set():
-            host.wait_events(flush_interval)
+            host.wait_events(host.flush_interval)
             events = host.poll()
             if events:
                 send(events)
@@ -285,6 +290,10 @@ class ProcessHost:
 
     def checkpoint(self) -> None:
         self._send("checkpoint")
+
+    def flush_every(self, seconds: float) -> None:
+        self.flush_interval = seconds  # and for an engine process launched later
+        self._send("flush_every", seconds)
 
     def poll(self) -> list:
         """Every event since the last poll; a RunFailed if the engine died mid-run."""

@@ -2,7 +2,8 @@
 
 `RunControl` holds flags and a queue of live changes; `run_training` checks
 them between steps (so stop and pause act within one step) and hands batched
-events to `emit` at most every `flush_interval` seconds.
+events to `emit` at most every `flush_interval` seconds (or what the control's
+`flush_every` asked for since).
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ class RunControl:
         self._budget = 0  # steps allowed while paused
         self._changes: list[tuple[str, float]] = []
         self._requests: set[str] = set()  # "probe", "checkpoint": answered at the next chance
+        self.flush_interval: float | None = None  # flush_every's, over run_training's own
+
+    def flush_every(self, seconds: float) -> None:
+        """Hand over the metrics about this often from now on: a window that draws
+        once a second has no use for 30 batches a second, and each wakes a thread
+        that takes a core from the training."""
+        self.flush_interval = max(0.0, float(seconds))
 
     def pause(self) -> None:
         with self._cond:
@@ -192,7 +200,8 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
                 events += trainer.flush()
                 events.append(trainer.evaluate())
                 last_flush = clock()
-            elif clock() - last_flush >= flush_interval:
+            elif clock() - last_flush >= (flush_interval if control.flush_interval is None
+                                          else control.flush_interval):
                 events += trainer.flush()
                 last_flush = clock()
             if trainer.probe_due() and budget.allows():

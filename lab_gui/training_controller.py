@@ -28,6 +28,7 @@ class TrainingController(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.drain)
+        self._flush_ms = FRAME_MS  # what the engine was last asked for
 
     @property
     def active(self) -> bool:
@@ -46,12 +47,18 @@ class TrainingController(QObject):
         self.last_failure = None
         self._set_state("running")
         self.timer.start(FRAME_MS)
+        self.poll_every(0)  # a frame, until the window has redrawn and knows its cost
 
     def poll_every(self, seconds: float) -> None:
-        """Pull events about this often (between FRAME_MS and SLOWEST_POLL_MS). The
-        window asks for half its redraw interval: pulling more often only costs
-        the cores the training needs (0.6 ms a pull here, 30 times a second)."""
-        self.timer.setInterval(round(min(max(seconds * 1000, FRAME_MS), SLOWEST_POLL_MS)))
+        """Pull events about this often (between FRAME_MS and SLOWEST_POLL_MS), and
+        have the engine batch them as often. The window asks for half its redraw
+        interval: anything more often only costs the cores the training needs
+        (a pull took 0.6 ms here, 30 times a second; the engine woke as often)."""
+        interval = round(min(max(seconds * 1000, FRAME_MS), SLOWEST_POLL_MS))
+        self.timer.setInterval(interval)
+        if interval != self._flush_ms:
+            self._flush_ms = interval
+            self.host.flush_every(interval / 1000)
 
     def drain(self) -> list:
         """Take every waiting event into the run and tell the window once."""

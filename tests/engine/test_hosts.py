@@ -100,6 +100,23 @@ def test_a_dead_engine_process_is_reported_and_a_new_run_can_start(death, cause)
         host.shutdown(30)
 
 
+def test_flush_every_makes_the_engine_batch_its_metrics_that_seldom(host):
+    """The window asks for batches as often as it redraws; each batch then spans
+    that much of the run's own clock (at the default 1/30 s, one did 0.03 s)."""
+    host.start(_spec(1_000_000).with_overrides({"training.eval_every": 1_000_000, "probes.every": 0}))
+    _collect(host, lambda e: isinstance(e, Scalars))
+    host.flush_every(0.4)
+    time.sleep(0.5)  # batches begun before the word have gone out by now
+    host.poll()
+    batches, deadline = [], time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        batches += [e for e in host.poll() if isinstance(e, Scalars)]
+        time.sleep(0.02)
+    assert batches
+    spans = [float(e.wall_time[-1] - e.wall_time[0]) for e in batches if len(e) > 1]
+    assert min(spans) >= 0.3, spans
+
+
 def test_a_bad_spec_is_refused_in_the_caller():
     from engine.errors import SpecError
 

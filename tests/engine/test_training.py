@@ -207,6 +207,32 @@ def test_run_training_emits_started_scalars_evaluations_and_finished():
     assert events[-1].summary["final_step"] == 40
 
 
+def test_metrics_are_batched_as_often_as_flush_every_asks_from_then_on():
+    """A fake clock, 10 ms a step: batches of about 4 steps at the default 1/30 s,
+    of 10 once the window asks for one every 0.1 s."""
+    now = [0.0]
+    trainer = Trainer(small_spec(training__steps=200, training__eval_every=1000, probes__every=0))
+    train_step = trainer.train_step
+
+    def timed_step():
+        train_step()
+        now[0] += 0.01
+
+    trainer.train_step = timed_step
+    control = RunControl()
+    batches = []
+
+    def emit(events):
+        batches.extend(len(e) for e in events if isinstance(e, Scalars))
+        if trainer.step >= 100:
+            control.flush_every(0.1)  # as the engine process does on the window's word
+
+    run_training(trainer, control, emit, clock=lambda: now[0])
+    assert sum(batches) == 200
+    assert set(batches[2:20]) == {4}  # 1/30 s: four steps of 10 ms
+    assert set(batches[-8:-1]) == {10}
+
+
 def test_stop_from_another_thread_acts_within_one_step():
     trainer = Trainer(small_spec(training__steps=100_000))
     control = RunControl()

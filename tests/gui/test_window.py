@@ -300,8 +300,8 @@ def test_while_training_redraws_wait_a_multiple_of_their_cost_larger_on_few_core
 
 
 def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_window, monkeypatch):
-    """Half the redraw interval, between a frame (33 ms) and 100 ms: pulling more
-    often than the plots redraw only takes time from the training."""
+    """Half the redraw interval, between a frame (33 ms) and 100 ms, and the engine
+    batches them as often: more only takes time from the training."""
     import time
 
     from lab_gui.training_controller import FRAME_MS, SLOWEST_POLL_MS
@@ -312,12 +312,15 @@ def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_wi
     window._stale.add("loss")
     assert window._redraw(force=True)
     assert window.controller.timer.interval() == SLOWEST_POLL_MS
+    assert window.controller.host.flush_interval == SLOWEST_POLL_MS / 1000
     monkeypatch.setattr(panel, "refresh", lambda: None)  # a redraw costing next to nothing
     window._stale.add("loss")
     assert window._redraw(force=True)
     assert window.controller.timer.interval() == FRAME_MS
+    assert window.controller.host.flush_interval == FRAME_MS / 1000
     window.controller.poll_every(1.0)
     window.set_draft(window.draft.with_overrides({"training.steps": 5}))
     assert window.train()
     assert window.controller.timer.interval() == FRAME_MS  # a run starts at the frame rate
+    assert window.controller.host.flush_interval == FRAME_MS / 1000
     wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
