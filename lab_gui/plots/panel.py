@@ -73,8 +73,12 @@ class PlotPanel(QWidget):
         self._export_button = export
 
     def add_controls(self, *pairs: tuple[str, QWidget]) -> None:
-        """Put each (label, widget) pair in the control row, the widget after its label."""
+        """Put each (label, widget) pair in the control row, the widget after its label.
+        A combo box sizes to its items as they change (the row wraps): filled after
+        the first show, the map box had stayed at its empty size and read "cross-att…"."""
         for label, widget in pairs:
+            if isinstance(widget, QComboBox):
+                widget.setSizeAdjustPolicy(QComboBox.AdjustToContents)
             self.controls.addWidget(labelled(label, widget))
 
     def finish_controls(self) -> None:

@@ -123,3 +123,20 @@ def test_a_redraw_of_the_growing_loss_curve_is_painted_once(qtbot, monkeypatch):
             QApplication.processEvents()
     # one paint each, and a few more when an axis's labels change width and the layout moves
     assert 16 <= len(paints) <= 22, len(paints)
+
+
+def test_a_control_box_filled_after_the_panel_shows_is_wide_enough_for_its_text(qtbot):
+    """The attention map box was filled at the first probe, after the first show, and
+    kept its empty width: "cross-att…"."""
+    from lab_gui.plots.attention import MAPS
+    from lab_gui.plots.panel import set_items
+
+    panel = AttentionPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 320)
+    panel.show()
+    qtbot.wait(100)  # shown, and laid out, with the boxes still empty
+    set_items(panel.which, list(MAPS.values()), list(MAPS))
+    panel.which.setCurrentIndex(1)  # the longest: cross-attention (decoder over input)
+    text = panel.which.fontMetrics().horizontalAdvance(panel.which.currentText())
+    qtbot.waitUntil(lambda: panel.which.width() > text)
