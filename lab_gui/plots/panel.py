@@ -226,7 +226,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
         axis.labelStyle["font-size"] = f"{points:.1f}pt"
         axis.setTextPen(theme.foreground)  # also redraws the label in labelStyle
         axis.setTickFont(tick_font)
-        axis.enableAutoSIPrefix(False)  # "(x0.001)" beside an accuracy reads as an error
+        without_si_prefix(axis)  # "(x0.001)" beside an accuracy reads as an error
         # Log axes label decades only: minor-tick labels overlap on short plots.
         axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
     if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
@@ -294,6 +294,15 @@ def colour_key(title: str, names: list[tuple[str, str]]) -> str:
     return RichText(f"{html.escape(title)}: {key}" if title and key else html.escape(title) or key)
 
 
+def without_si_prefix(axis: pg.AxisItem) -> None:
+    """Plain numbers on an axis. pyqtgraph works a prefix out even as it turns them
+    off, from the range at hand: in presentation mode an accuracy of 0.85 read "850"."""
+    axis.enableAutoSIPrefix(False)
+    if axis.autoSIPrefixScale != 1.0:
+        axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
+        axis.setRange(*axis.range)  # its tick labels drawn again, at scale 1
+
+
 def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,
              **kwargs) -> pg.PlotItem:
     plot = layout.addPlot(row=row, col=col, **kwargs)
@@ -302,7 +311,7 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
     plot.setLabel("left", y_label)
     plot.setMenuEnabled(False)  # our own export replaces pyqtgraph's (its SVG one is broken)
     for name in ("left", "bottom"):
-        plot.getAxis(name).enableAutoSIPrefix(False)
+        without_si_prefix(plot.getAxis(name))
     for name in ("left", "bottom", "right", "top"):
         # Qt keeps each axis as a pixmap until the axis itself changes: replaying its
         # QPicture of tick labels at every repaint of the plot cost a third of the

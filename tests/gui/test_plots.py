@@ -140,3 +140,31 @@ def test_a_control_box_filled_after_the_panel_shows_is_wide_enough_for_its_text(
     panel.which.setCurrentIndex(1)  # the longest: cross-attention (decoder over input)
     text = panel.which.fontMetrics().horizontalAdvance(panel.which.currentText())
     qtbot.waitUntil(lambda: panel.which.width() > text)
+
+
+def test_an_accuracy_axis_keeps_plain_numbers_when_the_theme_changes(qtbot):
+    """pyqtgraph scaled an axis by 1000 as it turned SI prefixes off with the range
+    in (0, 1): entering presentation mode, an accuracy of 0.85 read "850"."""
+    from engine.events import Evaluation, Scalars
+    from engine.presets import load_preset
+    from engine.project import Project
+    from lab_gui.plots.loss import LossPanel
+    from lab_gui.theme import CONTRAST
+
+    run = Project().add_run(load_preset("reverse-attention"))
+    steps = np.arange(300)
+    run.history.add(Scalars(steps, steps * 0.02, {"train_loss": np.linspace(2, 0.1, 300).astype(np.float32)}))
+    for step, accuracy in ((200, 0.87), (300, 0.79)):
+        run.history.add(Evaluation(step, step * 0.02, {"val_loss": 0.2, "sequence_accuracy": accuracy}))
+    panel = LossPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    panel.show_run(run)
+    panel.redraw()
+    panel.apply_theme(CONTRAST)
+    axis = panel.metric_plot.getAxis("left")
+    low, high = panel.metric_plot.vb.viewRange()[1]
+    spacing, values = axis.tickValues(low, high, axis.height())[0]
+    shown = axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, spacing)
+    assert shown and all(0.5 < float(text) < 1.0 for text in shown), shown
