@@ -23,7 +23,10 @@ class LossPanel(PlotPanel):
         self.loss_plot = new_plot(self.graphics, 0, 0, "Loss", "step", "loss")
         self.metric_plot = new_plot(self.graphics, 1, 0, "Validation metric", "step", "metric")
         self.metric_plot.setXLink(self.loss_plot)
-        self.x_axis.plots = [self.loss_plot, self.metric_plot]
+        # The plot below names the shared x axis: the room goes to the curves (in
+        # presentation mode the loss curve had been 45 px tall).
+        self.loss_plot.getAxis("bottom").showLabel(False)
+        self.x_axis.plots = [self.metric_plot]
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.train_curve = self.loss_plot.plot(name="train", connect="finite")
