@@ -194,9 +194,11 @@ def main() -> None:
     launches = {which: [] for which in FIRST_WINDOW}
     for which in FIRST_WINDOW:  # untimed: bytecode caches written, files in the page cache
         first_window_seconds(which)
-    for _ in range(args.launches):
-        for which in FIRST_WINDOW:
+    for _ in range(args.launches):  # the two compared, side by side
+        for which in ("bare", "seqlab"):
             launches[which].append(first_window_seconds(which))
+    for _ in range(3):  # after them: a launch that loads torch left the next one slower
+        launches["ready"].append(first_window_seconds("ready"))
 
     print(f"LSTM language model (shakespeare, 64 steps x 32), {args.steps} steps x {args.rounds} rounds, CPU")
     print(f"{'':32} {'best':>8} {'median':>8}")

