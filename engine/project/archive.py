@@ -131,9 +131,10 @@ class ArchiveReader:
         """A stored entry's bytes, mapped from the file (no copy), or None for a
         compressed entry. Copy out what is kept: the mapping closes with the reader."""
         where = self.location(name)
-        if where is None:
-            return None
-        start, size = where
+        return None if where is None else self.view_at(*where)
+
+    def view_at(self, start: int, size: int) -> memoryview:
+        """The file's bytes at a location() found before, mapped (no copy)."""
         return memoryview(self._map)[start:start + size]
 
     def location(self, name: str) -> tuple[int, int] | None:

@@ -92,7 +92,7 @@ class ArchiveEntries:
         where = self._archive.location(name) if DEFERS else None
         if where is None:
             return None
-        data = self._archive.view(name)
+        data = self._archive.view_at(*where)
         try:
             self._verify(name, checksum(data))
             try:
