@@ -233,9 +233,6 @@ def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
         plot.showGrid(x=True, y=True, alpha=0.25)
     if plot.titleLabel is not None and plot.titleLabel.text:
         set_title(plot, getattr(plot, "full_title", plot.titleLabel.text), theme)
-    legend = plot.legend
-    if legend is not None:
-        legend.setLabelTextColor(theme.foreground)
 
 
 def text_points(theme: Theme) -> float:
