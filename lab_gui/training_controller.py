@@ -46,8 +46,8 @@ class TrainingController(QObject):
         self.run = run
         self.last_failure = None
         self._set_state("running")
-        self.timer.start(FRAME_MS)
         self.poll_every(0)  # a frame, until the window has redrawn and knows its cost
+        self.timer.start()
 
     def poll_every(self, seconds: float) -> None:
         """Pull events about this often (between FRAME_MS and SLOWEST_POLL_MS), and
