@@ -648,8 +648,9 @@ class MainWindow(QMainWindow):
         elif run.state is not None or len(run.history):  # keep what it has; train a fresh run
             run = self.project.add_run(spec, name=architecture(spec))
         else:
-            if architecture(spec) != architecture(run.spec) and run.name in (run.spec.name, architecture(run.spec)):
-                run.name = architecture(spec)  # a name the window gave it, which no longer says what it is
+            described, was = architecture(spec), architecture(run.spec)
+            if described != was and run.name in (run.spec.name, was):
+                run.name = described  # a name the window gave it, which no longer says what it is
             run.spec = spec
         return self._start(run, state)
 
