@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from harness import LAST_RUN, MODELS, engine_steps_per_second, spec_for  # noqa: E402
+from harness import LAST_RUN, MODELS, alternate, engine_steps_per_second, spec_for  # noqa: E402
 from engine.events import Scalars  # noqa: E402
 
 
@@ -176,14 +176,8 @@ def main() -> None:
     window.finish_startup(None)
     window.controller.host.launch()
     spec = spec_for(MODELS["LSTM"], "cpu")
-    window_rate(app, window, spec, 50)  # warm the engine process up
-    bare, gui = [], []
-    for round_ in range(args.rounds):
-        if round_ % 2 == 0:
-            bare.append(bare_rate(spec, args.steps))
-        gui.append(window_rate(app, window, spec, args.steps)[0])
-        if round_ % 2 == 1:
-            bare.append(bare_rate(spec, args.steps))
+    bare, gui = alternate(lambda: bare_rate(spec, args.steps),  # one untimed each first, the engine's too
+                          lambda: window_rate(app, window, spec, args.steps)[0], args.rounds)
     late = window_rate(app, window, spec, args.steps, lateness_timer=True)[1]
     window.trained_since_save = False  # nothing to save: close without asking
     window.undo_stack.setClean()
