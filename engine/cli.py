@@ -35,6 +35,8 @@ from engine.probes.report import describe_snapshot
 from engine.probes.storage import decode_probes
 from engine.progress import Progress
 from engine.project import SUFFIX, Project, open_project, save_project
+from engine.project.lock import editing, save_unless_changed
+from engine.project.lock import ProjectChangedOnDisk
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
 from engine.project.report import describe_project
 from engine.project.session import continue_run, prepare_run
@@ -43,16 +45,31 @@ from engine.run_folder import write_run
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl
 from engine.spec import ExperimentSpec, parse_value
+from engine.task_file import MissingTaskFile, TaskFile, needs_file, read_task_file
 from engine.training import Trainer, resolve_device
 from engine.user_files import decode_utf8, read_user_file
 from engine.validation import validate_experiment
 
 MAX_SPEC_BYTES = 10 * 2**20
 MAX_PROBE_BYTES = 4 * 2**30
+MAX_AUTOSAVE_SECONDS = 86400  # a day; 0 autosaves at every update
 
 
 class UsageError(SeqLabError):
     pass
+
+
+class OutputError(SeqLabError):
+    """A file or folder the user named for output cannot be written."""
+
+
+@contextlib.contextmanager
+def _writing(target):
+    """An OSError while writing `target` (its folder is a file, it is a folder, the disk is full) in one line."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="export a project's run: CSV, PyTorch script, TensorBoard")
     export.add_argument("project", help="a .seqlab project file")
     export.add_argument("--run", help="the run to export (default: the current one)")
+    export.add_argument("--set", dest="overrides", action="append", default=[], metavar="task.path=FILE",
+                        help="the file the run learns from, when the project does not hold it")
     what = export.add_mutually_exclusive_group(required=True)
     what.add_argument("--csv", help="the run's scalars, one row per step")
     what.add_argument("--script", help="a standalone PyTorch script of the model and its training")
@@ -116,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     play = commands.add_parser("play", help="try a project's trained model on an input")
     play.add_argument("project", help="a .seqlab project file")
     play.add_argument("--run", help="the run to try (default: the current one)")
+    play.add_argument("--set", dest="overrides", action="append", default=[], metavar="task.path=FILE",
+                      help="the file the run learns from, when the project does not hold it")
     given = play.add_mutually_exclusive_group()
     given.add_argument("--input", help="the input, as you would type it (default: a validation example)")
     given.add_argument("--example", type=int, default=1, help="the validation example to use (1-based)")
@@ -163,9 +184,21 @@ def main(argv: list[str] | None = None) -> int:
 
 # ------------------------------------------------------------------ the spec
 def load_spec(args) -> ExperimentSpec:
+    return load_spec_and_file(args, read_file=False)[0]
+
+
+def load_spec_and_file(args, read_file: bool = True) -> tuple[ExperimentSpec, TaskFile | None]:
+    """The spec the arguments name and, with `read_file`, the content of the file
+    its task learns from. A file the person named (with --set task.path=, or in
+    their spec file) is read now; a project's run brings the content it holds,
+    and its task.path is never read: the person names the file with --set task.path=."""
     if args.source and args.preset:
         raise UsageError("give either a spec file or --preset, not both")
-    if args.source:
+    held = None
+    if args.source and Path(args.source).suffix == SUFFIX:
+        run = open_project(Path(args.source)).run()
+        spec, held = run.spec, run.task_file
+    elif args.source:
         spec = read_spec_file(Path(args.source))
     else:
         spec = load_preset(args.preset or DEFAULT_PRESET)
@@ -186,13 +219,16 @@ def load_spec(args) -> ExperimentSpec:
         if not args.source:
             raise
         raise SpecError([(f, f"{args.source}: {m}") for f, m in exc.problems]) from None
-    return spec
+    if not read_file or not needs_file(spec.task):
+        return spec, None
+    if held is not None and held.path == spec.task.path and "task.path" not in overrides:
+        return spec, held
+    if held is None and args.source and Path(args.source).suffix == SUFFIX and "task.path" not in overrides:
+        raise MissingTaskFile(spec.task.path)
+    return spec, read_task_file(spec.task.path, spec.task.name)
 
 
 def read_spec_file(path: Path) -> ExperimentSpec:
-    if path.suffix == SUFFIX:
-        project = open_project(path)
-        return project.run().spec
     path, raw = read_user_file(str(path), "a spec file", MAX_SPEC_BYTES)
     text = decode_utf8(path, raw)
     try:
@@ -220,7 +256,8 @@ def cmd_spec(args) -> int:
 
 
 def cmd_describe(args) -> int:
-    trainer = Trainer(load_spec(args))
+    spec, task_file = load_spec_and_file(args)
+    trainer = Trainer(spec, task_file=task_file)
     spec = trainer.spec
     print(f"{spec.name}: {spec.description}".rstrip(": "))
     print(f"task {spec.task.name} as {trainer.kind}; metric {trainer.task.info.metric}; "
@@ -230,38 +267,44 @@ def cmd_describe(args) -> int:
 
 
 def cmd_train(args) -> int:
+    if not 0 <= args.autosave_seconds <= MAX_AUTOSAVE_SECONDS:  # NaN is not: it would never autosave
+        raise UsageError(f"--autosave-seconds must be 0 to {MAX_AUTOSAVE_SECONDS}, not {args.autosave_seconds}")
     if args.source and Path(args.source).suffix == SUFFIX:
         return train_project(args)
     if args.run:
         raise UsageError("--run needs a PROJECT.seqlab to continue")
-    spec = load_spec(args)
+    spec, task_file = load_spec_and_file(args)
     if args.project:
         path = _project_path(args.project)
-        project = open_project(path) if path.exists() else Project(name=path.stem)
-        _show_warnings(project)
-        _refuse_if_recovery(path)
-        run = project.add_run(spec)
-        return _train_in_project(args, project, path, run, prepare_run(run))
+        with editing(path, "`main.py train`") as opened:  # another window or train: one line, exit 2
+            project = open_project(path) if path.exists() else Project(name=path.stem)
+            _show_warnings(project)
+            _refuse_if_recovery(path)
+            run = project.add_run(spec, task_file=task_file)
+            return _train_in_project(args, project, path, run, prepare_run(run), opened)
     project = Project(name=spec.name)
-    run = project.add_run(spec)
+    run = project.add_run(spec, task_file=task_file)
     return _train_in_project(args, project, None, run, prepare_run(run))
 
 
 def train_project(args) -> int:
     """Continue a project's run and write the project back."""
-    if args.preset or args.overrides or args.seed is not None or args.project:
-        raise UsageError("a project's run keeps its spec: --preset, --set, --seed and --project "
-                         "do not apply (use --steps N to train N steps more)")
+    if args.preset or args.seed is not None or args.project:
+        raise UsageError("a project's run keeps its spec: --preset, --seed and --project do not apply "
+                         "(use --steps N to train N steps more)")
     path = _project_path(args.source)
-    _refuse_if_recovery(path)
-    project = open_project(path)
-    _show_warnings(project)
-    run = project.run(args.run)
-    return _train_in_project(args, project, path, run, prepare_run(run, args.steps, args.device))
+    with editing(path, "`main.py train`") as opened:  # another window or train: one line, exit 2
+        _refuse_if_recovery(path)
+        project = open_project(path)
+        _show_warnings(project)
+        run = project.run(args.run)
+        _choose_task_file(run, args)
+        return _train_in_project(args, project, path, run, prepare_run(run, args.steps, args.device), opened)
 
 
-def _train_in_project(args, project: Project, path: Path | None, run, trainer: Trainer) -> int:
-    """Train `run`; with a `path`, autosave recovery copies on the way and save the project at the end."""
+def _train_in_project(args, project: Project, path: Path | None, run, trainer: Trainer, opened=None) -> int:
+    """Train `run`; with a `path`, autosave recovery copies on the way and save the project at the end
+    (unless the file changed since it was `opened`: then it stays in the recovery copy)."""
     printer = Progress(sys.stdout, quiet=args.quiet)
     autosaver = Autosaver(path, interval=args.autosave_seconds) if path else None
     control = RunControl()
@@ -269,19 +312,38 @@ def _train_in_project(args, project: Project, path: Path | None, run, trainer: T
         event = continue_run(project, run, trainer, control,
                              lambda events: [printer.show(e, trainer) for e in events], autosaver)
     if path:
-        save_project(project, path)
+        try:
+            save_unless_changed(project, path, opened, autosaver)
+        except ProjectChangedOnDisk:
+            raise  # the project is in the recovery copy already, and the message says so
+        except (SeqLabError, OSError) as exc:
+            return _keep_in_recovery(project, path, autosaver, exc)
         autosaver.discard()
         printer.note(f"saved {run.id} at step {run.step} to {path}")
     return _finish(args, trainer, event, run.history, run.probes)
+
+
+def _keep_in_recovery(project: Project, path: Path, autosaver: Autosaver, error: Exception) -> int:
+    """The project could not be saved: the trained run goes to a recovery copy, named in one line."""
+    try:
+        autosaver.save(project)
+    except (SeqLabError, OSError) as again:
+        print(f"seqlab: error: {error}; the recovery copy could not be written either ({again})", file=sys.stderr)
+        return 1
+    print(f"seqlab: error: {error}. The trained run is kept in the recovery copy {autosaver.path} "
+          f"(`main.py recover {path}` puts it in the file's place)", file=sys.stderr)
+    return 1
 
 
 def _finish(args, trainer: Trainer, event, history: ScalarHistory, probes: ProbeHistory) -> int:
     summary = trainer.summary()
     summary["stopped_early"] = not isinstance(event, RunFinished) or event.reason != "completed"
     if args.out:
-        write_run(Path(args.out), trainer, history, probes, summary)
+        with _writing(args.out):
+            write_run(Path(args.out), trainer, history, probes, summary)
     if args.summary_json:
-        write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
+        with _writing(args.summary_json):
+            write_atomic(Path(args.summary_json), json.dumps(summary, indent=2) + "\n")
     if isinstance(event, RunFailed):
         print(f"seqlab: error: training failed at step {event.step}: {event.message}", file=sys.stderr)
         return 1
@@ -340,7 +402,8 @@ def cmd_lessons(args) -> int:
         rows = [{"number": r.lesson.number, "key": r.lesson.key, "claim": r.lesson.claim,
                  "measured": r.outcome.measured, "holds": r.outcome.passed, "seconds": round(r.seconds, 2),
                  "values": r.outcome.values} for r in results]
-        write_atomic(Path(args.json), (json.dumps(rows, indent=2, default=str) + "\n").encode())
+        with _writing(args.json):
+            write_atomic(Path(args.json), (json.dumps(rows, indent=2, default=str) + "\n").encode())
     return 0 if all(r.outcome.passed for r in results) else 1
 
 
@@ -380,6 +443,27 @@ def _refuse_if_recovery(path: Path) -> None:
                            f"`main.py recover {path}`, or delete it with `main.py recover {path} --discard`")
 
 
+def _choose_task_file(run, args) -> None:
+    """--set task.path=FILE on a project's run: the person names the file it learns
+    from (a project made elsewhere holds none, or they want another); nothing
+    else of the run's spec may change."""
+    named = None
+    for item in args.overrides:
+        key, _, value = item.partition("=")
+        if key.strip() != "task.path":
+            raise UsageError(f"--set {item!r}: a project's run keeps its spec; only task.path=FILE can be "
+                             f"set on it (use --steps N to train N steps more)")
+        named = value
+    if named is None:
+        return
+    if not needs_file(run.spec.task):
+        raise UsageError(f"--set task.path: run {run.id!r} learns task.name={run.spec.task.name}, "
+                         f"which reads no file")
+    run.task_file = read_task_file(named, run.spec.task.name)
+    if named != run.spec.task.path:
+        run.spec = run.spec.with_overrides({"task.path": named})
+
+
 def cmd_info(args) -> int:
     path = _project_path(args.project)
     project = open_project(path)
@@ -405,7 +489,8 @@ def cmd_recover(args) -> int:
         print(f"deleted {copy.describe()}")
         return 0
     project = open_project(copy.path)  # checked in full before it replaces anything
-    save_project(project, path)
+    with editing(path, "`main.py recover`"):  # not under a window that has it open
+        save_project(project, path)
     copy.discard()
     print(f"restored {path} from {copy.describe()}")
     return 0
@@ -416,24 +501,34 @@ def cmd_export(args) -> int:
     project = open_project(path)
     _show_warnings(project)
     run = project.run(args.run)
+    _choose_task_file(run, args)
     if args.csv:
-        write_atomic(Path(args.csv), run.history.csv_text())
+        with _writing(args.csv):
+            write_atomic(Path(args.csv), run.history.csv_text())
         print(f"wrote {len(run.history)} steps of {run.id} to {args.csv}")
     elif args.script:
-        write_atomic(Path(args.script), standalone_script(run))
+        with _writing(args.script):
+            write_atomic(Path(args.script), standalone_script(run))
         print(f"wrote {args.script}: `python {args.script}` trains {run.id}'s model with torch alone")
     else:
-        count = write_tensorboard(run, Path(args.tensorboard))
+        with _writing(args.tensorboard):
+            count = write_tensorboard(run, Path(args.tensorboard))
         print(f"wrote {count} values of {run.id} to {args.tensorboard} (tensorboard --logdir {args.tensorboard})")
     return 0
 
 
 def cmd_play(args) -> int:
-    from engine.playground import Playground
+    from engine.playground import Playground, out_of_range
 
+    for name, flag in (("top_k", "--top-k"), ("length", "--length"), ("beam", "--beam"),
+                       ("temperature", "--temperature"), ("seed", "--seed")):  # before the project is read
+        problem = out_of_range(name, getattr(args, name))
+        if problem:
+            raise UsageError(f"{flag} {problem}")
     project = open_project(_project_path(args.project))
     _show_warnings(project)
     run = project.run(args.run)
+    _choose_task_file(run, args)
     playground = Playground.from_run(run)
     if run.step == 0:
         print(f"note: run {run.id} has not trained; its model is as initialised", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Run a Trainer in the background, behind one interface:
 
-    start(spec, state=None, device=None), pause(), resume(), step(n), stop(),
+    start(spec, state=None, device=None, task_file=None), pause(), resume(), step(n), stop(),
     set(name, value), probe(), checkpoint(), flush_every(seconds),
     poll() -> list of events, shutdown(timeout) -> bool
 
@@ -31,6 +31,7 @@ from engine.events import RunFailed, RunFinished, RunStarted, Scalars
 from engine.failures import failure_event, release_memory
 from engine.runner import RunControl, run_training
 from engine.spec import ExperimentSpec
+from engine.task_file import TaskFile
 from engine.training import Trainer, resolve_device
 from engine.validation import validate_experiment
 
@@ -50,8 +51,10 @@ class ThreadHost:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None) -> None:
-        """Validate now (a SpecError is raised here), then build and train in the background."""
+    def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None,
+              task_file: TaskFile | None = None) -> None:
+        """Validate now (a SpecError is raised here), then build and train in the background.
+        `task_file`: the content of the file a text_file or csv task learns from."""
         if self.running and self._ended.is_set():  # the last run has ended and is letting go of its memory
             self._thread.join(30.0)
         if self.running:
@@ -61,7 +64,7 @@ class ThreadHost:
             state = ({name: np.array(array, copy=True) for name, array in state[0].items()}, copy.deepcopy(state[1]))
         self._control = RunControl()
         self._ended.clear()
-        self._thread = threading.Thread(target=self._run, args=(spec, state, device, self._control),
+        self._thread = threading.Thread(target=self._run, args=(spec, state, device, task_file, self._control),
                                         name="seqlab-training", daemon=True)
         self._thread.start()
 
@@ -72,9 +75,10 @@ class ThreadHost:
                 self._ended.set()
             self._arrived.notify_all()
 
-    def _run(self, spec: ExperimentSpec, state: State | None, device: str | None, control: RunControl) -> None:
+    def _run(self, spec: ExperimentSpec, state: State | None, device: str | None, task_file: TaskFile | None,
+             control: RunControl) -> None:
         try:
-            trainer = Trainer(spec, device)
+            trainer = Trainer(spec, device, task_file)
             if state is not None:
                 restore(trainer, arrays_to_tensors(state[0]), state[1])
         except Exception as exc:  # building can fail on user data (a bad CSV, say) or run out of memory
@@ -168,8 +172,8 @@ def _serve(connection, flush_interval: float) -> None:
                     break
                 try:
                     if command == "start":
-                        spec_data, state, device = args
-                        host.start(ExperimentSpec.from_dict(spec_data), state, device)
+                        spec_data, state, device, task_file = args
+                        host.start(ExperimentSpec.from_dict(spec_data), state, device, task_file)
                     else:
                         getattr(host, command)(*args)
                 except Exception as exc:  # reported, never a dead engine
@@ -260,7 +264,8 @@ class ProcessHost:
             pass  # the death is reported by poll()
 
     # ------------------------------------------------------------ interface
-    def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None) -> None:
+    def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None,
+              task_file: TaskFile | None = None) -> None:
         if self._running and self.alive:
             raise RuntimeError("a run is already in progress; stop it first")
         validate_experiment(spec)  # a SpecError is raised here, in the caller
@@ -268,7 +273,7 @@ class ProcessHost:
         self._died_reported = False
         self._running = True
         self._last_step = state[1]["step"] if state is not None else 0
-        self._send("start", spec.to_dict(), state, device)
+        self._send("start", spec.to_dict(), state, device, task_file)
 
     def pause(self) -> None:
         self._send("pause")

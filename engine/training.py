@@ -18,11 +18,13 @@ import torch
 from engine.errors import SpecError
 from engine.evaluation import evaluate
 from engine.events import Diverged, Evaluation, ProbeSnapshot, Scalars
+from engine.memory import check_model_fits
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
 from engine.optimizers import make_optimizer
 from engine.probes import ParameterGroups, run_probe
 from engine.spec import ExperimentSpec
 from engine.step_guard import StepGuard
+from engine.task_file import TaskFile
 from engine.tasks import build_task
 from engine.validation import validate_experiment
 
@@ -61,7 +63,10 @@ def _total_norm(parameters) -> torch.Tensor:
 
 
 class Trainer:
-    def __init__(self, spec: ExperimentSpec, device: str | None = None):
+    def __init__(self, spec: ExperimentSpec, device: str | None = None, task_file: TaskFile | None = None,
+                 *, training: bool = True):
+        """`task_file`: the content of the file task.path names, for the text_file and csv tasks.
+        `training=False` (the playground runs the model, never trains it): only the weights need to fit."""
         self.kind = validate_experiment(spec)
         self.spec = spec
         tr = spec.training
@@ -69,7 +74,10 @@ class Trainer:
         if tr.precision == "bf16" and self.device.type != "cuda":
             raise SpecError([("training.precision", f"training.precision=bf16 needs a CUDA device; "
                                                     f"this run is on {self.device.type}")])
-        self.task = build_task(spec.task, self.kind, tr.seed)
+        self.task = build_task(spec.task, self.kind, tr.seed, task_file)
+        # A model too big for the free memory is refused here, measured on the meta
+        # device, instead of being built until the allocator fails on gigabytes.
+        check_model_fits(spec, self.task.info, str(self.device), training=training)
         with torch.random.fork_rng(devices=self._rng_devices()):  # leave the caller's random state be
             torch.manual_seed(tr.seed)  # model initialisation
             self.model = build_model(spec.model, self.task.info).to(self.device)

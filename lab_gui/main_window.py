@@ -78,7 +78,12 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(APP_NAME, APP_NAME)
         self.project = None
         self.path: Path | None = None
+        self.lock = None  # engine.project.lock.ProjectLock on self.path while this window edits it
+        self.read_only = False  # another holds the project's lock: Save asks for a new name
+        self.opened = None  # the file as it was opened (FileIdentity): a save first checks it is unchanged
         self.draft: ExperimentSpec | None = None
+        from lab_gui.task_files import TaskFiles
+        self.task_files = TaskFiles()  # the files a text_file or csv task may read, and their content
         self.trained_since_save = False
         self.ready = False
         self.panels: dict = {}
@@ -409,7 +414,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(result.message, 8000)
             return False
         form.clear_errors()
+        if key == "task.path":
+            self.task_files.choose(result.spec.task.path)  # typed or chosen here: the person's own file
+            self._give_file_to_current_run(result.spec.task.path)
         if not result.changed:
+            if key == "task.path":
+                self._redraw_diagram()  # the same path, chosen again: read it now
             return True
         shown = ", ".join(f"{k}={_plain(get_key(result.spec, k))}"
                           for k in result.changed)
@@ -421,13 +431,51 @@ class MainWindow(QMainWindow):
 
     def _redraw_diagram(self) -> None:
         from engine.blueprint import blueprint
+        from engine.task_file import MissingTaskFile
 
         try:
-            self.diagram.show_blueprint(blueprint(self.draft))
+            self.diagram.show_blueprint(blueprint(self.draft, self.task_files.for_spec(self.draft)))
+        except MissingTaskFile as exc:
+            self.diagram.show_blueprint(None, f"This run learns from {exc.path}, which the project does not "
+                                              f"hold. SeqLab reads no file a project names: choose the file.")
+            self._ask_for_task_file(exc.path)
         except SeqLabError as exc:
             self.diagram.show_blueprint(None, str(exc))
         except Exception as exc:  # a model torch refuses to build: say so, keep the window
             self.diagram.show_blueprint(None, f"the model cannot be built: {type(exc).__name__}: {exc}")
+
+    def _give_file_to_current_run(self, path: str) -> None:
+        """A run that names a file it does not hold (a project made elsewhere) takes
+        the one the person chose, as `--set task.path=` does on the command line:
+        it can then train on and be tried."""
+        from engine.task_file import needs_file
+
+        run = self.project.run()
+        if run.task_file is not None or not needs_file(run.spec.task) or self.controller.active:
+            return
+        spec = run.spec.with_overrides({"task.path": path})
+        try:
+            run.task_file = self.task_files.for_spec(spec)
+        except SeqLabError:
+            return  # the diagram and a training start say what is wrong with the file
+        run.spec = spec
+        self.trained_since_save = True  # the project now holds the file
+        self._update_title()
+
+    def _ask_for_task_file(self, path: str) -> None:
+        self._show_banner(f"This run learns from {path}, which the project does not hold. A project never "
+                          f"makes SeqLab read a file on this computer: choose the file to learn from.",
+                          [("Choose File…", self.choose_task_file)])
+
+    def choose_task_file(self) -> bool:
+        """Ask the person for the file the draft's task learns from; True once chosen."""
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the file to learn from", str(self._folder()),
+                                              "Text and CSV files (*.txt *.csv *.tsv);;All files (*)")
+        if not path or not self.edit_spec("task.path", path):
+            return False
+        if self.draft.task.path == path:
+            self.banner.hide()
+        return True
 
     # ================================================================ project
     def new_project(self) -> None:
@@ -440,15 +488,25 @@ class MainWindow(QMainWindow):
         spec = load_preset(DEFAULT_PRESET)
         project = Project(name="untitled")
         project.add_run(spec, name=DEFAULT_PRESET)
+        self._take_lock(None, read_only=False, opened=None)
         self._show_project(project, None)
+
+    def _take_lock(self, lock, read_only: bool, opened) -> None:
+        """The window now shows another file (or the same one, saved): the lock it held before goes."""
+        if self.lock is not None and self.lock is not lock:
+            self.lock.release()
+        self.lock, self.read_only, self.opened = lock, read_only, opened
 
     def _show_project(self, project, path: Path | None) -> None:
         from engine.project.recovery import Autosaver
         from engine.spec import ExperimentSpec
 
         self.project, self.path = project, path
-        self.autosaver = Autosaver(path)
+        # Only the lock's holder autosaves under the project's name; a read-only view's copy is its own.
+        self.autosaver = Autosaver(None if self.read_only else path)
         run = project.run()
+        self.task_files.forget_project()
+        self.task_files.hold_from(project.runs)
         draft = None
         if isinstance(project.ui, dict) and isinstance(project.ui.get("draft"), dict):
             try:
@@ -499,36 +557,63 @@ class MainWindow(QMainWindow):
             self.open_file(Path(path))
 
     def open_file(self, path: Path) -> bool:
-        """Open a project; a bad file gets one message and changes nothing."""
+        """Open a project; a bad file gets one message and changes nothing. A
+        project open for editing elsewhere opens read-only, and the window says who has it."""
         from engine.project import open_project
+        from engine.project.lock import file_identity
         from engine.project.recovery import newer_recovery
 
         if not self._may_discard():
             return False
+        lock, holder = self._lock_for_editing(path)
         source = path
-        try:
-            recovery = newer_recovery(path)
+        try:  # a holder's recovery copy is its live work, not something to recover
+            recovery = newer_recovery(path) if holder is None else None
         except OSError:
             recovery = None
         if recovery is not None and self._ask(
                 "Recovery copy found", f"There is {recovery.describe()}, newer than {path.name}.\n\n"
                                        "Open the recovery copy instead?") == QMessageBox.Yes:
             source = recovery.path
+        opened = file_identity(path)
         try:
             project = open_project(source)
         except (SeqLabError, OSError) as exc:
+            if lock is not None and lock is not self.lock:
+                lock.release()
             self._warn("Cannot open project", str(exc))
             return False
         self._stop_engine()
+        self._take_lock(lock, read_only=holder is not None, opened=opened)
         self._show_project(project, path)
         if source != path:
             self.trained_since_save = True  # the recovered work is not in the file yet
             self._update_title()
+        if holder is not None:
+            from engine.project.lock import lock_file_of, on_this_host
+
+            stale = "" if on_this_host(holder) else \
+                f" If that program has ended (a crash on another computer), delete {lock_file_of(path)}."
+            self._show_banner(f"{path.name} is open for editing in {holder.describe()}. This window shows it "
+                              f"read-only: Save asks for a new name.{stale}", [("Save a Copy As…", self.save_as)])
         self._remember_recent(path)
         return True
 
+    def _lock_for_editing(self, path: Path):
+        """(this window's lock on `path` or None, the holder if another has it or None)."""
+        from engine.project.lock import ProjectLock, ProjectLocked, lock_file_of
+
+        if self.lock is not None and self.lock.held and self.lock.file == lock_file_of(path):
+            return self.lock, None  # opened again in the window that has it
+        try:
+            return ProjectLock.acquire(path, "a SeqLab window"), None
+        except ProjectLocked as exc:
+            return None, exc.holder
+        except (SeqLabError, OSError):  # a folder it cannot write to: a save will say so and offer Save As
+            return None, None
+
     def save(self) -> bool:
-        if self.path is None:
+        if self.path is None or self.read_only:
             return self.save_as()
         return self._save_to(self.path)
 
@@ -550,21 +635,60 @@ class MainWindow(QMainWindow):
         self.project.ui = ui
 
     def _save_to(self, path: Path) -> bool:
-        from engine.project import save_project
+        """Save to `path`: never over a file changed since it was opened without
+        asking; a failed save keeps everything here and offers Save As."""
+        lock, holder = self._lock_for_editing(path)
+        if holder is not None:
+            self._warn("Cannot save project", f"{path} is open for editing in {holder.describe()}. "
+                                              f"Save under another name.")
+            return False
+        try:
+            return self._save_holding(path, lock)
+        finally:  # a lock taken for this save goes unless the save made it the window's
+            if lock is not None and lock is not self.lock:
+                lock.release()
 
+    def _save_holding(self, path: Path, lock) -> bool:
+        from engine.project import save_project
+        from engine.project.lock import ProjectChangedOnDisk, check_unchanged, file_identity
+
+        if self.path is not None and os.path.realpath(path) == os.path.realpath(self.path):
+            try:
+                check_unchanged(path, self.opened)
+            except ProjectChangedOnDisk as exc:
+                choice = self._choose("Project changed on disk", f"{exc}.\n\nSave this window's project under "
+                                      f"another name, overwrite the file, or reload it (this window's changes "
+                                      f"are dropped)?", ["Save As…", "Overwrite", "Reload"])
+                if choice == "Save As…":
+                    return self.save_as()
+                if choice == "Reload":
+                    self._reload()
+                if choice != "Overwrite":
+                    return False
         try:
             self._prepare_for_saving()
+        except SeqLabError as exc:
+            self._warn("Cannot save project", f"{path}: {exc}")
+            return False
+        try:
             if self.project.name == "untitled" or self.path != path:
                 self.project.name = path.stem
             save_project(self.project, path)
-        except (SeqLabError, OSError) as exc:
-            self._warn("Cannot save project", f"{path}: {exc}")
+        except Exception as exc:  # whatever it is, the work stays here and the person hears why
+            reason = str(exc) if isinstance(exc, (SeqLabError, OSError)) else f"{type(exc).__name__}: {exc}"
+            why = reason if reason.startswith(str(path)) else f"{path}: {reason}"
+            if self._choose("Cannot save project", f"{why}.\n\nEverything is still here, in this window, "
+                            f"trained runs included. Save it somewhere else?", ["Save As…"]) == "Save As…":
+                return self.save_as()
             return False
-        if self.path != path:
+        if self.path != path or self.read_only:  # the recovery copy is now kept under this file's name
             self.autosaver.discard()
             from engine.project.recovery import Autosaver
             self.autosaver = Autosaver(path)
         self.autosaver.discard()
+        if lock is not None and not lock.held:  # its folder did not exist until this save made it
+            lock, _holder = self._lock_for_editing(path)
+        self._take_lock(lock, read_only=False, opened=file_identity(path))
         self.path = path
         self.undo_stack.setClean()
         self.trained_since_save = False
@@ -572,6 +696,22 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def _reload(self) -> None:
+        """The file as it is on disk now; this window's changes go (the user chose so)."""
+        from engine.project import open_project
+        from engine.project.lock import file_identity
+
+        opened = file_identity(self.path)
+        try:
+            project = open_project(self.path)
+        except (SeqLabError, OSError) as exc:
+            self._warn("Cannot reload project", str(exc))
+            return
+        self._stop_engine()
+        self.autosaver.discard()
+        self.opened = opened
+        self._show_project(project, self.path)
 
     def autosave(self) -> None:
         """A recovery copy under the user's state folder, while there is unsaved work."""
@@ -656,7 +796,20 @@ class MainWindow(QMainWindow):
 
     def _start(self, run, state) -> bool:
         """Make `run` current and train it from `state` (None: from scratch)."""
+        from engine.task_file import MissingTaskFile
+
         self.project.current_run = run.id
+        try:
+            if not (state is not None and run.task_file is not None and run.task_file.path == run.spec.task.path):
+                # a new run reads the person's file as it is now; one that continues keeps what it learned from
+                run.task_file = self.task_files.for_spec(run.spec, fresh=True)
+        except MissingTaskFile as exc:
+            self._ask_for_task_file(exc.path)
+            return False
+        except SeqLabError as exc:  # the person's file cannot be used: said where they will look
+            self._show_banner(_capitalised(str(exc)), [])
+            self.statusBar().showMessage(str(exc), 15000)
+            return False
         try:
             self.controller.start(run, state)
         except (SeqLabError, RuntimeError) as exc:
@@ -677,6 +830,10 @@ class MainWindow(QMainWindow):
         from engine.spec import architecture
 
         run = self.project.add_run(self.draft, name=architecture(self.draft))
+        try:  # the Playground can try it before it trains
+            run.task_file = self.task_files.for_spec(run.spec)
+        except SeqLabError:
+            pass  # training asks for the file, or names what is wrong with it
         self.trained_since_save = True
         self._fill_run_picker()
         self._show_run(run)
@@ -960,7 +1117,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.path.name if self.path else "untitled"
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowTitle(f"{name}{' (read-only)' if self.read_only else ''}[*] — {APP_NAME}")
         self.setWindowModified(not self.undo_stack.isClean() or self.trained_since_save)
 
     def set_theme_choice(self, choice: str, remember: bool = True) -> None:
@@ -1020,6 +1177,16 @@ class MainWindow(QMainWindow):
     def _ask(self, title: str, text: str):
         return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
 
+    def _choose(self, title: str, text: str, choices: list[str]) -> str | None:
+        """A warning with one button per choice (the first is the default) and
+        Cancel; the choice pressed, or None."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Cancel, self)
+        buttons = [(box.addButton(choice, QMessageBox.AcceptRole), choice) for choice in choices]
+        box.setDefaultButton(buttons[0][0])
+        self.statusBar().showMessage(text.split("\n")[0], 15000)
+        box.exec()
+        return next((choice for button, choice in buttons if button == box.clickedButton()), None)
+
     def _warn(self, title: str, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
         QMessageBox.warning(self, title, text)
@@ -1045,6 +1212,7 @@ class MainWindow(QMainWindow):
                 self.autosaver.discard()
         self.presentation_action.setChecked(False)  # the layout to keep is the everyday one
         self._save_layout()
+        self._take_lock(None, read_only=False, opened=None)  # the project is free for others
         event.accept()
 
     def dragEnterEvent(self, event) -> None:

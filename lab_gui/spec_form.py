@@ -80,9 +80,9 @@ class SpecForm(QWidget):
     def _browse(self, editor: QLineEdit) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a data file", editor.text(),
                                               "Text or CSV (*.txt *.csv);;All files (*)")
-        if path:
+        if path:  # chosen, even if the same as the text: a project's path is only read once chosen
             editor.setText(path)
-            self._text_edited("task.path", editor)
+            self._changed("task.path", path)
 
     def _text_edited(self, key: str, editor: QLineEdit) -> None:
         if self.spec is not None and editor.text() == _text(get_key(self.spec, key)):

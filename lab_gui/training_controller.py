@@ -42,7 +42,7 @@ class TrainingController(QObject):
     def start(self, run, state=None, device: str | None = None) -> None:
         """Train `run` (its spec) from `state` (numpy arrays and meta) or from scratch.
         A SpecError is raised here, before anything starts."""
-        self.host.start(run.spec, state, device)
+        self.host.start(run.spec, state, device, run.task_file)
         self.run = run
         self.last_failure = None
         self._set_state("running")

@@ -21,16 +21,21 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
+import sys
 
 import torch
+import xxhash
 
 from engine.checkpoint import FORMAT as CHECKPOINT_FORMAT
 from engine.errors import ProjectError, SeqLabError, SpecError
-from engine.history import ProbeHistory, ScalarHistory
+from engine.history import MAX_STEP, ProbeHistory, ScalarHistory
 from engine.probes.storage import probe_history_entry, probe_history_from_arrays
+from engine.project.archive import TASK_FILE_SUFFIX, TEXT_SUFFIXES
 from engine.project.deferred import RunTensors
 from engine.project.model import RUN_ID, Project, Run
-from engine.spec import ExperimentSpec
+from engine.spec import ExperimentSpec, shown
+from engine.task_file import TaskFile, needs_file
 from engine.tensor_file import TensorsEntry
 
 PROJECT_ENTRY = "project.json"
@@ -38,7 +43,15 @@ UI_ENTRY = "ui.json"
 RUN_FILES = ("weights.safetensors", "optimizer.safetensors", "rng.json", "state.json",
              "scalars.safetensors", "evaluations.csv", "probes.safetensors")
 TRAINED_FILES = RUN_FILES[:4]
-TEXT_SUFFIXES = (".json", ".csv")
+# The content of a file a run learns from (engine.task_file), one entry per
+# distinct content, named by its XXH3-128 and shared by the runs that use it.
+TASK_FILE_FOLDER = "task_files"
+COMPRESSED_SUFFIXES = TEXT_SUFFIXES + (TASK_FILE_SUFFIX,)
+_DIGEST = re.compile(r"^[0-9a-f]{32}$")
+
+
+def task_file_entry(digest: str) -> str:
+    return f"{TASK_FILE_FOLDER}/{digest}{TASK_FILE_SUFFIX}"
 
 
 def run_entry(run_id: str, file: str) -> str:
@@ -50,11 +63,17 @@ def encode_project(project: Project) -> dict[str, bytes | TensorsEntry]:
     """The entries; tensors stay in their own memory until written (TensorsEntry)."""
     entries: dict[str, bytes | TensorsEntry] = {}
     runs = []
+    task_files = {}
     for run in project.runs:
-        runs.append({"id": run.id, "name": run.name, "notes": run.notes, "created": run.created,
-                     "modified": run.modified, "trained": run.state is not None,
-                     "spec": run.spec.to_dict(), "summary": run.summary, **run.extra})
+        record = {"id": run.id, "name": run.name, "notes": run.notes, "created": run.created,
+                  "modified": run.modified, "trained": run.state is not None,
+                  "spec": run.spec.to_dict(), "summary": run.summary, **run.extra}
+        if run.task_file is not None:
+            record["task_file"] = run.task_file.digest
+            task_files[task_file_entry(record["task_file"])] = run.task_file.content
+        runs.append(record)
         entries.update(_encode_run(run))
+    entries.update(task_files)
     document = {"name": project.name, "notes": project.notes, "created": project.created,
                 "current_run": project.current_run, "runs": runs, **project.extra}
     entries = {PROJECT_ENTRY: _json_bytes(document), **entries}
@@ -65,7 +84,19 @@ def encode_project(project: Project) -> dict[str, bytes | TensorsEntry]:
 
 
 def _json_bytes(data) -> bytes:
-    return (json.dumps(data, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    """Strict JSON; a number that is not finite (a diverged run's last validation
+    loss, say) is written as null, which is what it tells: no value."""
+    return (json.dumps(_finite_or_null(data), indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _finite_or_null(data):
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite_or_null(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite_or_null(value) for value in data]
+    return data
 
 
 def _encode_run(run: Run) -> dict[str, bytes | TensorsEntry]:
@@ -97,6 +128,7 @@ class Reader:
         self.names = set(entries.names())
         self.keep_unknown = keep_unknown
         self.used: set[str] = set()
+        self.task_files: dict[str, bytes] = {}  # entry -> content, read once for the runs sharing it
 
     def fail(self, where: str, message: str) -> ProjectError:
         return ProjectError(f"{self.source}: {where}: {message}")
@@ -112,10 +144,14 @@ class Reader:
 
     def json(self, name: str):
         try:
-            return json.loads(self.take(name).decode("utf-8"),
+            data = json.loads(self.take(name).decode("utf-8"),
                               parse_constant=lambda c: _raise(ValueError(f"{c} is not allowed")))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise self.fail(name, f"is not valid JSON ({exc})") from None
+        problem = _json_problem(data)
+        if problem is not None:
+            raise self.fail(name, problem)
+        return data
 
     def text(self, name: str) -> str:
         try:
@@ -152,6 +188,39 @@ class Reader:
 
 def _raise(exc):
     raise exc
+
+
+# SeqLab's own JSON nests 5 deep at most. A document nested far deeper parses
+# (up to the parser's stack) but could not be written back: json.dumps recurses.
+MAX_JSON_DEPTH = 64
+
+
+def _json_problem(data) -> str | None:
+    """What makes parsed JSON unfit to keep: a float that is not finite (1e999 is
+    valid JSON, and Python reads it as infinity), named by where it is
+    ("runs[0].summary.train_loss"), or nesting past MAX_JSON_DEPTH. A loop, not
+    recursion: the parser's nesting limit is the stack's."""
+    pending = [("", data, 0)]
+    while pending:
+        path, value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"{_shown(path)} is nested more than {MAX_JSON_DEPTH} deep"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{_shown(path) or 'the document'} is not a finite number"
+        if isinstance(value, dict):
+            pending += [(f"{path}.{key}" if path else key, item, depth + 1) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{path}[{index}]", item, depth + 1) for index, item in enumerate(value)]
+    return None
+
+
+def _shown(path: str) -> str:
+    return path if len(path) <= 120 else path[:60] + "…" + path[-59:]  # keys can be any length
+
+
+def _finite(value) -> bool:
+    """A JSON number (not a bool) that a float holds finitely; exact for integers of any size."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= sys.float_info.max
 
 
 _PROJECT_SCHEMA = {"name": (str,), "notes": (str,), "created": (str,), "current_run": (str, type(None)),
@@ -191,16 +260,26 @@ def decode_project(source: str, entries, keep_unknown: bool = False) -> Project:
 
 
 def _decode_run(reader: Reader, data, where: str) -> Run:
+    digest = data.get("task_file") if isinstance(data, dict) else None
+    if isinstance(data, dict) and "task_file" in data:
+        data = {key: value for key, value in data.items() if key != "task_file"}
+        if not isinstance(digest, str) or not _DIGEST.match(digest):
+            raise reader.fail(where, "field 'task_file' must be the XXH3-128 hex digest of a task file entry")
     extra = reader.fields(data, where, _RUN_SCHEMA)
     run_id = data["id"]
     if not RUN_ID.match(run_id):
         raise reader.fail(where, f"run id {run_id!r} must be 1-64 letters, digits, '-' or '_'")
     try:
         spec = ExperimentSpec.from_dict(data["spec"])
+        spec.validate_fields()  # every number in the range the spec's validator allows
     except SpecError as exc:
         raise reader.fail(f"run {run_id!r}", f"spec: {exc}") from None
+    if not isinstance(data["summary"].get("metric"), (dict, type(None))):
+        raise reader.fail(where, "summary.metric must be an object or null")
     run = Run(id=run_id, spec=spec, name=data["name"], notes=data["notes"], created=data["created"],
               modified=data["modified"], summary=data["summary"], extra=extra)
+    if digest is not None:
+        run.task_file = _decode_task_file(reader, spec, digest, where)
     if data["trained"]:
         run.state = _decode_state(reader, run)
     scalars_name = run_entry(run_id, "scalars.safetensors")
@@ -219,6 +298,19 @@ def _decode_run(reader: Reader, data, where: str) -> Run:
     else:
         run.probes = ProbeHistory()
     return run
+
+
+def _decode_task_file(reader: Reader, spec: ExperimentSpec, digest: str, where: str) -> TaskFile:
+    """The content of the file the run learns from, checked against the digest that names it."""
+    if not needs_file(spec.task):
+        raise reader.fail(where, f"holds a task file, but task.name={spec.task.name} reads none")
+    name = task_file_entry(digest)  # its size is bounded by the archive's listing; its task's limit, by the task
+    if name not in reader.task_files:
+        content = reader.take(name)
+        if xxhash.xxh3_128_hexdigest(content) != digest:
+            raise reader.fail(name, "does not match the digest that names it (damaged or edited)")
+        reader.task_files[name] = content
+    return TaskFile(spec.task.path, reader.task_files[name])
 
 
 def _decode_state(reader: Reader, run: Run) -> tuple[dict[str, torch.Tensor], dict]:
@@ -267,15 +359,41 @@ def _check_fits(reader: Reader, run: Run, tensors: dict[str, torch.Tensor], meta
                                                              f"a generator state is {size}")
 
 
+# Counts in state.json: a step stays exact as a float64 (plots, wall-clock
+# columns) and fits the int64 step column; tokens_seen fits an int64.
+_STATE_COUNTS = {"step": MAX_STEP, "tokens_seen": 2**63, "skipped_steps": MAX_STEP}
+
+
 def _check_state_values(reader: Reader, run: Run, meta: dict) -> None:
+    """Every number in the range the trainer and the spec's validator allow."""
     where = run_entry(run.id, "state.json")
-    if meta["step"] < 0 or meta["tokens_seen"] < 0 or meta["skipped_steps"] < 0:
-        raise reader.fail(where, "step, tokens_seen and skipped_steps cannot be negative")
-    if not (math.isfinite(meta["base_lr"]) and 0 < meta["base_lr"] <= 10):
-        raise reader.fail(where, f"base_lr={meta['base_lr']} must be in (0, 10]")
+
+    def refuse(message: str) -> ProjectError:
+        return reader.fail(where, message)
+
+    for key, limit in _STATE_COUNTS.items():
+        if not 0 <= meta[key] < limit:
+            raise refuse(f"{key}={shown(meta[key])} must be at least 0 and below {limit}")
+    for key in ("base_lr", "clip_norm", "teacher_forcing_override", "train_seconds", "elapsed", "last_train_loss"):
+        if meta[key] is not None and not _finite(meta[key]):
+            raise refuse(f"{key}={shown(meta[key])} is not a finite number")
+    if not 0 < meta["base_lr"] <= 10:
+        raise refuse(f"base_lr={meta['base_lr']} must be in (0, 10]")
+    for key in ("clip_norm", "train_seconds", "elapsed"):
+        if meta[key] < 0:
+            raise refuse(f"{key}={meta[key]} must be at least 0")
+    override = meta["teacher_forcing_override"]
+    if override is not None and not 0 <= override <= 1:
+        raise refuse(f"teacher_forcing_override={override} must be in [0, 1] or null")
+    for name, value in meta["last_evaluation"].items():
+        if value is not None and not _finite(value):  # null: the value was not finite (a diverged run)
+            raise refuse(f"last_evaluation[{name!r}] must be a finite number or null")
     if len(meta["optimizer_groups"]) != 1 or not isinstance(meta["optimizer_groups"][0], dict):
-        raise reader.fail(where, "optimizer_groups must hold one parameter group")
+        raise refuse("optimizer_groups must hold one parameter group")
+    for name, value in meta["optimizer_groups"][0].items():
+        numbers = value if isinstance(value, list) else [value]
+        if any(isinstance(n, (int, float)) and not isinstance(n, bool) and not _finite(n) for n in numbers):
+            raise refuse(f"optimizer_groups[0][{name!r}] is not a finite number")
     for index, numbers in meta["optimizer_numbers"].items():
-        if not index.isdigit() or not isinstance(numbers, dict) or \
-                not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers.values()):
-            raise reader.fail(where, f"optimizer_numbers[{index!r}] must map names to numbers")
+        if not index.isdigit() or not isinstance(numbers, dict) or not all(map(_finite, numbers.values())):
+            raise refuse(f"optimizer_numbers[{index!r}] must map names to finite numbers")

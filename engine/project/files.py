@@ -21,7 +21,7 @@ from pathlib import Path
 
 from engine.errors import ProjectError
 from engine.project.archive import ArchiveReader, Limits, write_archive
-from engine.project.codec import TEXT_SUFFIXES, decode_project, encode_project
+from engine.project.codec import COMPRESSED_SUFFIXES, decode_project, encode_project
 from engine.project.entries import CHECKSUM, ArchiveEntries, MemoryEntries, checksum, hasher
 from engine.project.migrations import FORMAT_NAME, FORMAT_VERSION, migrate, parse_version, version_text
 from engine.project.model import Project, now_iso
@@ -53,7 +53,7 @@ def save_project(project: Project, path: Path) -> None:
         raise ProjectError(f"{path}: an entry may not be called {MANIFEST}")
     version = max(FORMAT_VERSION, project.saved_version) if project.unknown_entries or project.extra \
         or any(run.extra for run in project.runs) else FORMAT_VERSION
-    compressed = {name for name in entries if name.endswith(TEXT_SUFFIXES)}
+    compressed = {name for name in entries if name.endswith(COMPRESSED_SUFFIXES)}
 
     def manifest(digests: dict[str, str]) -> tuple[str, bytes]:
         fields = {"format": FORMAT_NAME, "format_version": version_text(version), "app_version": app_version(),

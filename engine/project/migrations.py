@@ -14,6 +14,9 @@ checks 1.x files against their SHA-256 before this step runs) and each run's
 scalars.csv became scalars.safetensors.
 2.0 -> 2.1: a run's state.json counts the non-finite steps it skipped
 (`skipped_steps`, 0 before), and specs may say training.on_nonfinite.
+2.1 -> 2.2: a run that learns from a user's file (text_file, csv) holds its
+content (task_files/<digest>.data, named by the run's `task_file`); older files
+hold none, so their runs ask for the file before reading anything.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Callable
 from engine.errors import ProjectError
 
 FORMAT_NAME = "seqlab-project"
-FORMAT_VERSION = (2, 1)
+FORMAT_VERSION = (2, 2)
 FIRST_VERSION = (1, 0)
 
 Version = tuple[int, int]
@@ -58,7 +61,12 @@ def _count_skipped_steps(entries: dict[str, bytes]) -> tuple[dict[str, bytes], V
     return entries, (2, 1)
 
 
-STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors, (2, 0): _count_skipped_steps}
+def _nothing_to_convert(entries: dict[str, bytes]) -> tuple[dict[str, bytes], Version]:
+    return entries, (2, 2)  # 2.2 only adds entries an older file does not have
+
+
+STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors, (2, 0): _count_skipped_steps,
+                              (2, 1): _nothing_to_convert}
 
 
 def parse_version(text, source: str) -> Version:

@@ -16,6 +16,7 @@ from engine.events import Checkpoint, Evaluation, ProbeSnapshot, RunFinished, Sc
 from engine.history import ProbeHistory, ScalarHistory
 from engine.project.migrations import FORMAT_VERSION
 from engine.spec import ExperimentSpec
+from engine.task_file import MissingTaskFile, TaskFile
 from engine.training import Trainer
 
 RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -41,6 +42,9 @@ class Run:
     history: ScalarHistory = field(default_factory=ScalarHistory)
     probes: ProbeHistory = field(default_factory=ProbeHistory)
     extra: dict = field(default_factory=dict)  # fields a newer SeqLab wrote; kept as they are
+    # The content of the file its task learns from (text_file, csv): saved with
+    # the project, so the run never reads task.path on another person's disk.
+    task_file: TaskFile | None = None
 
     @property
     def step(self) -> int:
@@ -60,12 +64,14 @@ class Run:
             elif isinstance(event, RunFinished):
                 self.summary = event.summary
 
-    def trainer(self, device: str | None = None) -> Trainer:
-        """A Trainer at this run's saved state, ready to continue."""
+    def trainer(self, device: str | None = None, training: bool = True) -> Trainer:
+        """A Trainer at this run's saved state, ready to continue (`training`: see Trainer)."""
         try:
-            trainer = Trainer(self.spec, device)
+            trainer = Trainer(self.spec, device, self.task_file, training=training)
             if self.state is not None:
                 restore(trainer, *self.state)
+        except MissingTaskFile:
+            raise  # the person is asked for the file: its own kind of error
         except SeqLabError as exc:
             raise ProjectError(f"run {self.id!r}: {exc}") from None
         return trainer
@@ -104,12 +110,12 @@ class Project:
         known = ", ".join(r.id for r in self.runs) or "none"
         raise ProjectError(f"no run {wanted!r} in this project (runs: {known})")
 
-    def add_run(self, spec: ExperimentSpec, name: str = "") -> Run:
+    def add_run(self, spec: ExperimentSpec, name: str = "", task_file: TaskFile | None = None) -> Run:
         taken = {r.id for r in self.runs}
         number = len(self.runs) + 1
         while f"run-{number}" in taken:
             number += 1
-        run = Run(id=f"run-{number}", spec=spec, name=name or spec.name)
+        run = Run(id=f"run-{number}", spec=spec, name=name or spec.name, task_file=task_file)
         self.runs.append(run)
         self.current_run = run.id
         return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.task_file import TaskFile, needs_file
 from engine.tasks.addition import AdditionTask
 from engine.data import BOS, EOS, KINDS, PAD, Batch, TaskInfo
 from engine.tasks.base import Task, Vocab
@@ -21,8 +22,12 @@ TASKS: dict[str, type[Task]] = {cls.name: cls for cls in (
 )}
 
 
-def build_task(spec, kind: str, seed: int) -> Task:
-    """Build the task named by `spec.name` in the layout `kind`."""
+def build_task(spec, kind: str, seed: int, task_file: TaskFile | None = None) -> Task:
+    """Build the task named by `spec.name` in the layout `kind`. A task that
+    learns from a user's file (text_file, csv) takes its content as `task_file`
+    and reads nothing from disk (engine.task_file)."""
+    if needs_file(spec):
+        return TASKS[spec.name](spec, kind, seed, task_file)
     return TASKS[spec.name](spec, kind, seed)
 
 

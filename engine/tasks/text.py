@@ -8,10 +8,8 @@ import torch
 
 from engine.errors import TaskDataError
 from engine.data import Batch, TaskInfo
+from engine.task_file import TaskFile, file_for, text_of
 from engine.tasks.base import Pool, Task, Vocab
-from engine.user_files import decode_utf8, read_user_file
-
-MAX_TEXT_BYTES = 100 * 1024 * 1024
 
 
 class HelloTask(Task):
@@ -98,18 +96,20 @@ class ShakespeareTask(CorpusTask):
 class TextFileTask(CorpusTask):
     name, title = "text_file", "Characters of your text file"
 
+    def __init__(self, spec, kind, seed, task_file: TaskFile | None = None):
+        self.task_file = file_for(spec, task_file)  # before the corpus loads it
+        super().__init__(spec, kind, seed)
+
     def source_name(self) -> str:
         return str(self.spec.path)
 
     def load_text(self) -> str:
-        return read_user_text(self.spec.path)
+        return user_text(self.task_file)
 
 
-def read_user_text(path_text: str) -> str:
-    """A user's UTF-8 text file, or a TaskDataError that names the file and the problem."""
-    if not path_text:
-        raise TaskDataError("task.path is empty: name a UTF-8 text file to learn from")
-    path, raw = read_user_file(path_text, "a text file", MAX_TEXT_BYTES, TaskDataError)
-    if not raw.strip():
-        raise TaskDataError(f"{path}: is empty")
-    return decode_utf8(path, raw, TaskDataError)
+def user_text(task_file: TaskFile) -> str:
+    """A user's file as UTF-8 text, or a TaskDataError that names the file and the problem."""
+    text = text_of(task_file, "a text file")
+    if not text.strip():
+        raise TaskDataError(f"{task_file.path}: is empty")
+    return text

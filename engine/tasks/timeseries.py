@@ -17,10 +17,8 @@ import torch
 
 from engine.errors import TaskDataError
 from engine.data import TaskInfo
+from engine.task_file import TaskFile, file_for, text_of
 from engine.tasks.base import Pool, Task, rng
-from engine.user_files import decode_utf8, read_user_file
-
-MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
 class SeriesTask(Task):
@@ -105,9 +103,9 @@ class CsvTask(SeriesTask):
 
     name, title = "csv", "Forecast a column of your CSV file"
 
-    def __init__(self, spec, kind, seed):
+    def __init__(self, spec, kind, seed, task_file: TaskFile | None = None):
         super().__init__(spec, kind, seed)
-        values, self.column_name = read_csv_column(spec.path, spec.column)
+        values, self.column_name = read_csv_column(file_for(spec, task_file), spec.column)
         steps = spec.length + spec.horizon
         split = int(len(values) * 0.8)
         train, val = values[:split], values[split:]
@@ -133,15 +131,12 @@ def _windows(values: np.ndarray, steps: int, most: int) -> np.ndarray:
     return values[starts[:, None] + np.arange(steps)]
 
 
-def read_csv_column(path_text: str, column: str) -> tuple[np.ndarray, str]:
+def read_csv_column(task_file: TaskFile, column: str) -> tuple[np.ndarray, str]:
     """The values of one numeric column; rows with an empty cell are skipped.
 
     `column` is a header name, a 0-based index, or "" for the first numeric column.
     """
-    if not path_text:
-        raise TaskDataError("task.path is empty: name a CSV file with a numeric column")
-    path, raw = read_user_file(path_text, "a CSV file", MAX_CSV_BYTES, TaskDataError)
-    text = decode_utf8(path, raw, TaskDataError)
+    path, text = task_file.path, text_of(task_file, "a CSV file")
     try:
         try:
             dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
@@ -185,7 +180,7 @@ def _is_number(cell: str) -> bool:
         return False
 
 
-def _column_index(path: Path, names: list[str], body: list[list[str]], column: str) -> int:
+def _column_index(path: str, names: list[str], body: list[list[str]], column: str) -> int:
     if column:
         if column in names:
             return names.index(column)

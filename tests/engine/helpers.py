@@ -1,5 +1,8 @@
 """Small specs that train in a second on a CPU."""
 
+import os
+import sys
+
 from engine.spec import ExperimentSpec
 
 SMALL = {
@@ -17,3 +20,37 @@ def small_spec(**overrides) -> ExperimentSpec:
     merged = dict(SMALL)
     merged.update({k.replace("__", "."): v for k, v in overrides.items()})
     return ExperimentSpec().with_overrides(merged)
+
+
+class FilesOpened:
+    """Every file this process opens while `with` blocks run (Python's audit
+    hook on "open", which open() and os.open() raise). Hooks cannot be removed:
+    one made per test session goes quiet outside its blocks."""
+
+    def __init__(self):
+        self.paths: list[str] = []
+        self.active = False
+        sys.addaudithook(self._hook)
+
+    def _hook(self, event, args):
+        if self.active and event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            self.paths.append(os.fsdecode(args[0]))
+
+    def __enter__(self):
+        self.paths.clear()
+        self.active = True
+        return self
+
+    def __exit__(self, *exc):
+        self.active = False
+
+
+_files_opened: FilesOpened | None = None
+
+
+def files_opened() -> FilesOpened:
+    """The one audit of opened files for this process."""
+    global _files_opened
+    if _files_opened is None:
+        _files_opened = FilesOpened()
+    return _files_opened

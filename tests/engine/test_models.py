@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from engine.models import build_model, compute_loss, parameter_count, shape_summary
+from engine.task_file import read_task_file
 from engine.tasks import TASKS
 from engine.training import Trainer
 from engine.validation import MODEL_KINDS, validate_experiment
@@ -54,7 +55,7 @@ def test_every_architecture_learns_each_task_it_applies_to(model_name, task_name
     if task_name in data_files:
         overrides["task.path"] = data_files[task_name]
     spec = small_spec(**{k.replace(".", "__"): v for k, v in overrides.items()})
-    trainer = Trainer(spec)
+    trainer = Trainer(spec, task_file=read_task_file(spec.task.path, task_name) if task_name in data_files else None)
     losses = trainer.run_steps(150)
     assert np.isfinite(losses).all()
     first, last = losses[:5].mean(), losses[-5:].mean()

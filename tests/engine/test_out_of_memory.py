@@ -66,7 +66,7 @@ def test_running_out_of_memory_mid_run_keeps_the_run_so_far_and_lets_go_of_the_m
 
 
 def test_running_out_of_memory_while_building_the_model_says_so(monkeypatch):
-    def trainer(spec, device=None):
+    def trainer(spec, device=None, task_file=None):
         raise torch.OutOfMemoryError(CUDA_MESSAGE)
 
     monkeypatch.setattr(engine.host, "Trainer", trainer)

@@ -13,6 +13,7 @@ from engine.errors import ProjectError
 from engine.project import open_project, save_project
 from engine.project import migrations
 from engine.project.session import continue_run, prepare_run
+from engine.task_file import TaskFile
 from engine.training import Trainer
 from tests.engine.helpers import small_spec
 from tests.engine.project_helpers import edit_json, read_entries, trained_project, write_entries
@@ -140,6 +141,9 @@ def test_the_sample_file_of_every_released_format_opens_and_trains_on():
         run = project.run()
         assert project.name == "sample" and run.spec.model.cell == "lstm" and run.step == 6
         assert len(run.history) == 6 and len(run.probes) >= 2 and run.history.evaluations
+        if sample.name >= "format-2.2":  # runs keep the file they learn from
+            held = project.run("run-2").task_file
+            assert held.path == "sample.txt" and held.content.startswith(b"A sample text")
         continue_run(project, run, prepare_run(run, more_steps=2))
         assert run.step == 8 and len(run.history) == 8
 
@@ -227,7 +231,7 @@ def test_a_newer_major_version_is_refused_naming_the_version_needed(tmp_path):
                         lambda m: m.update(format_version="3.1", entries="changed in 3.x"))
     write_entries(tmp_path / "future.seqlab", entries, fix_manifest=False)
     with pytest.raises(ProjectError, match=r"project format 3.1; opening it needs a SeqLab that reads "
-                                           r"format 3.x \(this one reads up to 2.1\)"):
+                                           r"format 3.x \(this one reads up to 2.2\)"):
         open_project(tmp_path / "future.seqlab")
 
 
@@ -243,6 +247,10 @@ def make_sample(folder: Path) -> Path:
     """How the sample files were made (run: python -m tests.engine.test_project)."""
     project = trained_project(model__cell="lstm")
     project.name = "sample"
+    text = "A sample text that a run learned from, kept inside the project. " * 8  # format 2.2 on
+    project.add_run(small_spec(task__name="text_file", task__path="sample.txt", task__length=8, task__val_size=4,
+                               task__train_size=16), task_file=TaskFile("sample.txt", text.encode()))
+    project.current_run = "run-1"
     path = folder / f"format-{migrations.version_text(migrations.FORMAT_VERSION)}.seqlab"
     save_project(project, path)
     return path

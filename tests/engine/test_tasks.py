@@ -7,11 +7,26 @@ import torch
 from engine.data import BOS, EOS, PAD
 from engine.errors import TaskDataError
 from engine.spec import TaskSpec
-from engine.tasks import TASKS, build_task
+from engine.task_file import needs_file, read_task_file
+from engine.tasks import TASKS, build_task as build_from_content
 from engine.tasks.dates import _formats
 from engine.tasks.sentiment import LABELS, _sentence, sentiment_of
-from engine.tasks.text import read_user_text
-from engine.tasks.timeseries import read_csv_column
+from engine.tasks.text import user_text
+from engine.tasks.timeseries import read_csv_column as csv_column_of
+
+
+def build_task(spec, kind, seed):
+    """A task as a person's choice of task.path builds it: the file read first."""
+    task_file = read_task_file(spec.path, spec.name) if needs_file(spec) else None
+    return build_from_content(spec, kind, seed, task_file)
+
+
+def read_user_text(path_text):
+    return user_text(read_task_file(path_text, "text_file"))
+
+
+def read_csv_column(path_text, column):
+    return csv_column_of(read_task_file(path_text, "csv"), column)
 
 
 @pytest.fixture
@@ -273,7 +288,7 @@ def test_a_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, monkeypat
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(engine.user_files, "open", refuse, raising=False)
+    monkeypatch.setattr(engine.user_files.os, "open", refuse)
     with pytest.raises(TaskDataError, match=r"locked.txt: cannot be read \(permission denied\)"):
         read_user_text(str(path))
     with pytest.raises(TaskDataError, match=r"locked.txt: cannot be read \(permission denied\)"):

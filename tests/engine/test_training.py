@@ -300,12 +300,14 @@ def test_thread_host_runs_in_the_background_and_shuts_down():
 
 
 def test_thread_host_reports_a_failure_to_build_as_an_event(tmp_path):
+    from engine.task_file import TaskFile
+
     host = ThreadHost()
-    missing = tmp_path / "missing.txt"
-    host.start(small_spec(task__name="text_file", task__path=str(missing)))
+    short = str(tmp_path / "short.txt")
+    host.start(small_spec(task__name="text_file", task__path=short), task_file=TaskFile(short, b"a few words"))
     wait_for(lambda: not host.running)
     events = host.poll()
-    assert type(events[-1]).__name__ == "RunFailed" and f"{missing}: no such file" in events[-1].message
+    assert type(events[-1]).__name__ == "RunFailed" and f"{short}: 11 characters is too short" in events[-1].message
 
 
 def wait_for(condition, timeout=30.0):

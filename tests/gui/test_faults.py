@@ -85,11 +85,13 @@ def test_unusable_user_files_are_named_in_the_window(qtbot, make_window, tmp_pat
     type_into(qtbot, window, "task.path", str(picture))
     choose(window, "task.name", "text_file")
     assert window.draft.task.name == "text_file"
-    train_to_end(qtbot, window)
+    assert f"{picture}: looks binary (it contains NUL bytes)" in window.diagram.message
+    assert not window.train()  # the file is read before anything starts, and named
     assert f"{picture}: looks binary (it contains NUL bytes)" in window.banner.text()
+    assert not window.controller.active
     missing = tmp_path / "nowhere.txt"
     type_into(qtbot, window, "task.path", str(missing))
-    train_to_end(qtbot, window)
+    assert not window.train()
     assert f"{missing}: no such file" in window.banner.text()
     assert window.isVisible()
 
