@@ -2,10 +2,15 @@
 
 The script holds SeqLab's own model code (the same source, so the same
 architecture and parameter names: a run's weights.safetensors loads into it),
-the run's task data (its fixed training and validation examples, compressed),
+the run's task data (its fixed training and validation examples, or for a
+text task the token stream its training windows are drawn from, compressed),
 and the training loop: optimizer, schedule, clipping, teacher forcing and the
 seeding SeqLab uses. On the CPU it reproduces the run's losses exactly. It
 needs torch and nothing else from SeqLab.
+
+Someone may run a script exported from a project they were sent, so nothing
+from the project (its names, notes, settings) is ever written as code: it all
+goes into one JSON document per part, embedded with repr() (see `_json_literal`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import torch
 from engine import data as data_module, optimizers
 from engine.models import attention, build_model, decoding, objectives, recurrent, seq2seq, transformer
 from engine.tasks.base import Pool
+from engine.tasks.text import CorpusTask
 
 # In dependency order: each only uses names defined above it.
 _BUNDLED = (data_module, attention, decoding, recurrent, seq2seq, transformer, objectives, optimizers)
@@ -56,11 +62,34 @@ def _encode_pool(pool: Pool) -> dict:
             for name in _POOL_FIELDS}
 
 
+def _encode_task_data(task) -> dict:
+    val = _encode_pool(task.val_pool)
+    if isinstance(task, CorpusTask):
+        # A text task has no fixed training examples: each batch is windows at
+        # random starts in its token stream. The script's TokenStream draws them
+        # as CorpusTask.train_batch does (tests compare the losses).
+        return {"train_stream": {"tokens": _encode_tensor(task.train_data), "length": task.spec.length},
+                "val": val}
+    return {"train": _encode_pool(task.train_pool), "val": val}
+
+
+def _json_literal(value) -> str:
+    """Python source of a string literal that holds `value` as JSON.
+
+    Each line of the JSON is written with repr(): a str's repr is one valid
+    literal that evaluates to that very text, whatever it contains (quotes,
+    backslashes, newlines, NUL), so no value can end its literal and become
+    code. Adjacent literals inside the parentheses join into one string.
+    """
+    lines = json.dumps(value, indent=1).splitlines(keepends=True)
+    return "(\n" + "".join(f"    {line!r}\n" for line in lines) + ")"
+
+
 def standalone_script(run) -> str:
     """The source of a script that trains `run`'s model on its task with torch alone."""
     from engine.training import Trainer
 
-    trainer = Trainer(run.spec, "cpu")
+    trainer = Trainer(run.spec, "cpu", run.task_file)
     spec = run.spec
     imports: list[str] = ["import argparse", "import base64", "import json", "import math",
                           "import types", "import zlib"]
@@ -72,24 +101,24 @@ def standalone_script(run) -> str:
     bodies.append(f"# {'-' * 20} from SeqLab's engine/models/__init__.py\n" + inspect.getsource(build_model))
     bodies.append(f"# {'-' * 20} from SeqLab's engine/tasks/base.py\n" + inspect.getsource(Pool))
     settings = {
-        "name": spec.name, "kind": trainer.kind, "model": spec.model.__dict__,
+        "name": spec.name, "task": spec.task.name, "kind": trainer.kind, "model": spec.model.__dict__,
         "training": spec.training.__dict__, "info": trainer.task.info.__dict__,
         "metric": trainer.task.info.metric,
     }
-    data = {"train": _encode_pool(trainer.task.train_pool), "val": _encode_pool(trainer.task.val_pool)}
-    header = _HEADER.format(name=spec.name, task=spec.task.name, torch=torch.__version__)
     return "\n".join([
-        header, "\n".join(imports), "",
+        _HEADER.format(torch=torch.__version__), "\n".join(imports), "",
         "\n\n".join(bodies),
-        f"# {'-' * 20} the run: its settings and its task's fixed examples",
-        "SETTINGS = json.loads(r'''" + json.dumps(settings, indent=1) + "''')",
-        "DATA = json.loads('''" + json.dumps(data) + "''')",
+        f"# {'-' * 20} the run: its settings and its task's data (JSON, read as data only)",
+        f"SETTINGS = json.loads({_json_literal(settings)})",
+        f"DATA = json.loads({_json_literal(_encode_task_data(trainer.task))})",
         _LOOP,
     ])
 
 
 _HEADER = '''#!/usr/bin/env python3
-"""{name}: trains on {task}, exported from SeqLab (made with torch {torch}).
+"""A SeqLab run's model and training, exported (made with torch {torch}).
+
+SETTINGS below names the run and its task.
 
 Standalone: it needs PyTorch and nothing else. The model code below is
 SeqLab's own; the training loop does what SeqLab's trainer does, so on the
@@ -107,6 +136,33 @@ _LOOP = r'''
 def decode_tensor(item):
     raw = zlib.decompress(base64.b64decode("".join(item["data"])))
     return torch.frombuffer(bytearray(raw), dtype=getattr(torch, item["dtype"])).reshape(item["shape"])
+
+
+def decode_pool(part):
+    return Pool(**{name: None if item is None else decode_tensor(item) for name, item in part.items()})
+
+
+class TokenStream:
+    """A text task's training data: windows of `length` + 1 tokens at random
+    starts in one token stream, drawn as SeqLab's text tasks draw them."""
+
+    def __init__(self, tokens, length):
+        self.tokens, self.length = tokens, length
+        self.offsets = torch.arange(length + 1)
+
+    def sample(self, batch_size, generator):
+        starts = torch.randint(len(self.tokens) - self.length, (batch_size,), generator=generator)
+        windows = self.tokens[starts[:, None] + self.offsets]
+        lengths = torch.full((batch_size,), self.length, dtype=torch.int64)
+        return Batch(windows[:, :-1], lengths, windows[:, 1:])
+
+
+def training_data(data):
+    """What training batches are sampled from: fixed examples, or a text's token stream."""
+    if "train_stream" in data:
+        stream = data["train_stream"]
+        return TokenStream(decode_tensor(stream["tokens"]), stream["length"])
+    return decode_pool(data["train"])
 
 
 # -------------------- training
@@ -141,7 +197,10 @@ def validation_loss(model, pool, kind, batch_size, batches, device):
 
 def main():
     training = SETTINGS["training"]
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    description = f"{SETTINGS['name']}: trains on {SETTINGS['task']}, exported from SeqLab"
+    if "%(prog)" in description:  # argparse then %-formats it: keep the name's own "%" signs
+        description = description.replace("%", "%%")
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--steps", type=int, default=training["steps"])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--log-every", type=int, default=max(1, training["eval_every"] // 4))
@@ -149,8 +208,7 @@ def main():
     args = parser.parse_args()
     device = torch.device(args.device)
     seed, kind = training["seed"], SETTINGS["kind"]
-    train, val = (Pool(**{name: None if item is None else decode_tensor(item) for name, item in DATA[part].items()})
-                  for part in ("train", "val"))
+    train, val = training_data(DATA), decode_pool(DATA["val"])
 
     torch.manual_seed(seed)  # initial weights, as SeqLab draws them
     model = build_model(types.SimpleNamespace(**SETTINGS["model"]), TaskInfo(**SETTINGS["info"])).to(device)
