@@ -19,6 +19,12 @@ Three things keep a large save short (Linux; measured on a 146 MiB project):
   150-500 ms, against 40-90 ms into memory just freed.
 The first two took 30-45 ms each off a warm save; the third is what a save in
 a freshly started SeqLab gains.
+
+What the user has is kept: a symbolic link is followed (the file it points to
+is replaced, beside itself, and the link stays a link), and the new file gets
+the old one's permission bits, and its owner and group where the process may
+set them (a project kept private stays private). A new file gets the usual
+mode, 0666 less the umask.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ import ctypes
 import io
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+import psutil
 
 from engine.libc import libc_function
 
@@ -104,18 +113,14 @@ def _partial_name(path: Path) -> Path:
 
 
 def _owner_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists but is not ours
-        return True
-    return True
+    # Not os.kill(pid, 0): on Windows signal 0 is CTRL_C_EVENT, not a probe.
+    # A name can say any number: past what a pid can be, psutil raises.
+    return 0 < pid < 2**31 and psutil.pid_exists(pid)
 
 
 def remove_stale_partials(path: Path) -> None:
     """Remove temporaries of `path` whose writing process no longer runs."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[0-9a-f]{{8}}{re.escape(_PARTIAL)}$")
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d{{1,10}})\.[0-9a-f]{{8}}{re.escape(_PARTIAL)}$")
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
             match = pattern.match(entry.name)
@@ -143,13 +148,47 @@ def _link_unnamed(fd: int, name: Path) -> None:
         os.close(proc)
 
 
+def _existing(path: Path) -> os.stat_result | None:
+    """The file about to be replaced, if there is one."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _keep_owner(fd: int, existing: os.stat_result) -> None:
+    """Give the new file the replaced one's owner and group, or failing that
+    (not root) its group, or leave them (not a member of that group)."""
+    if not hasattr(os, "fchown"):
+        return
+    made = os.fstat(fd)
+    if (made.st_uid, made.st_gid) == (existing.st_uid, existing.st_gid):
+        return
+    for uid in (existing.st_uid, -1):
+        try:
+            os.fchown(fd, uid, existing.st_gid)
+            return
+        except OSError:
+            continue
+
+
+def _set_mode(fd: int, named: Path | None, mode: int) -> None:
+    # Set outright: os.open's mode passes through the umask. After _keep_owner,
+    # since changing owner clears the set-user/group-ID bits.
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    elif named is not None:
+        os.chmod(named, mode)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """`with atomic_writer(p) as f: f.write(...)` replaces p only if the block ends normally."""
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through a link: replace the real file, keep the link
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(path)
-    mode = 0o666 & ~_UMASK
+    existing = _existing(path)
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_UMASK
     anonymous = hasattr(os, "O_TMPFILE")
     try:
         fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, mode) if anonymous else None
@@ -159,8 +198,16 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     if fd is None:
         named = _partial_name(path)
         fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    else:
-        os.fchmod(fd, mode)
+    try:
+        if existing is not None:
+            _keep_owner(fd, existing)
+        _set_mode(fd, named, mode)
+    except BaseException:
+        os.close(fd)
+        if named is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(named)
+        raise
     try:
         replaced = _hold(path)
         with _opened(fd) as f:

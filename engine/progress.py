@@ -50,8 +50,10 @@ class Progress:
             if not self.quiet:
                 self._line(f"step {event.step:>{len(str(self.total))}}/{self.total}  "
                            f"train_loss {self.loss:.4g}  {self.last_eval}")
-        elif isinstance(event, (SettingChanged, RunWarning)) and not self.quiet:
-            self._line(f"step {event.step}: {event}")
+        elif isinstance(event, SettingChanged) and not self.quiet:
+            self._line(f"step {event.step}: {event.name} set to {event.value:g}")
+        elif isinstance(event, RunWarning) and not self.quiet:
+            self._line(f"step {event.step}: warning: {event.message}")
         elif isinstance(event, RunFinished):
             s = event.summary
             metric = s["metric"]

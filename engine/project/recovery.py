@@ -7,7 +7,17 @@ start the window (or `main.py recover`) offers it back.
 
 Each copy is `<key>.seqlab` with a `<key>.json` beside it naming the project
 it belongs to. The folder is platformdirs' user state folder, or
-$SEQLAB_STATE_DIR when set (tests, portable installs).
+$SEQLAB_STATE_DIR when set (tests, portable installs). A copy holds someone's
+work, perhaps private: the folder is 0700 and the copies 0600 (POSIX).
+
+The key is the project's path, so one project has one copy: only the window
+or command holding the project's lock (engine.project.lock) autosaves under
+it. A window that opened a locked project read-only autosaves as an unsaved
+project (Autosaver(None)), under a key of its own.
+
+A failed autosave (a full disk) does not stop training: the failure is
+reported once (again only if the problem changes, or comes back after an
+autosave that worked), and the next try waits for the interval.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,6 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.atomic_file import write_atomic
+from engine.errors import SeqLabError
 from engine.project.files import save_project
 from engine.project.model import Project, now_iso
 
@@ -34,6 +46,17 @@ def recovery_folder() -> Path:
     from platformdirs import user_state_dir
 
     return Path(user_state_dir("seqlab", appauthor=False)) / "recovery"
+
+
+def _make_private(path: Path, mode: int) -> None:
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) != mode:
+        os.chmod(path, mode)
+
+
+def _private_folder(folder: Path) -> None:
+    """The folder, made if missing, readable by its owner only (also one made before with a looser mode)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_private(folder, 0o700)
 
 
 def _key(project_path: Path | None) -> str:
@@ -72,6 +95,7 @@ class Autosaver:
         self.key = _key(self.project_path)
         self.last = clock()
         self.changed = False
+        self.failing: tuple | None = None  # the problem last reported, while autosaves fail
 
     @property
     def path(self) -> Path:
@@ -85,11 +109,37 @@ class Autosaver:
 
     def save(self, project: Project) -> None:
         """Write the recovery copy now (atomically, like every save)."""
+        _private_folder(self.folder)
         save_project(project, self.path)
+        _make_private(self.path, 0o600)
+        note = self.path.with_suffix(".json")
         owner = {"project": None if self.project_path is None else str(self.project_path), "saved": now_iso()}
-        write_atomic(self.path.with_suffix(".json"), json.dumps(owner) + "\n")
+        write_atomic(note, json.dumps(owner) + "\n")
+        _make_private(note, 0o600)
         self.last = self.clock()
         self.changed = False
+
+    def save_or_report(self, project: Project) -> str | None:
+        """Save now; if that fails, a one-line message to show, or None when this
+        problem was already reported (a failed save is tried again after the interval)."""
+        try:
+            self.save(project)
+        except (SeqLabError, OSError) as exc:
+            self.last, self.changed = self.clock(), False
+            cause = exc if isinstance(exc, OSError) else exc.__cause__ or exc.__context__
+            if isinstance(cause, OSError):  # the same errno is the same problem, whatever the file
+                problem = (cause.errno, cause.strerror or str(cause))
+                reason = f"{problem[1]} (writing in {self.folder})"
+            else:
+                problem = (None, str(exc))
+                reason = str(exc)
+            if problem == self.failing:
+                return None
+            self.failing = problem
+            return f"autosave failed: {reason}; training goes on, and autosave tries again every " \
+                   f"{self.interval:g} s"
+        self.failing = None
+        return None
 
     def discard(self) -> None:
         """The project was saved for real: its recovery copy is not needed."""

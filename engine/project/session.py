@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from engine.errors import ProjectError, SeqLabError
+from engine.errors import ProjectError
 from engine.events import RunFailed, RunFinished, RunWarning, Scalars
 from engine.project.model import Project, Run
 from engine.project.recovery import Autosaver
@@ -42,11 +42,9 @@ def continue_run(project: Project, run: Run, trainer: Trainer, control: RunContr
             emit(events)
         if autosaver is not None and autosaver.due() and any(isinstance(e, Scalars) for e in events):
             run.record(trainer)
-            try:
-                autosaver.save(project)
-            except (SeqLabError, OSError) as exc:  # the run goes on; the user hears why
-                if emit is not None:
-                    emit([RunWarning(f"autosave failed: {exc}", trainer.step)])
+            problem = autosaver.save_or_report(project)  # the run goes on; the user hears why, once
+            if problem is not None and emit is not None:
+                emit([RunWarning(problem, trainer.step)])
 
     run_training(trainer, control, keep)
     run.record(trainer)

@@ -1,0 +1,143 @@
+"""One project, more than one window, and saves that fail: a project open in
+one window opens read-only in another, a file changed on disk is never
+overwritten without asking, and a failed save keeps the run and offers Save As."""
+
+import errno
+import os
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+import engine.project.files as project_files
+from engine.cli import main
+from engine.project import open_project, save_project
+from engine.project.lock import lock_file_of
+from tests.engine.project_helpers import trained_project
+from tests.gui.conftest import train_to_end
+from tests.gui.test_window import quick
+
+
+@pytest.fixture
+def choices(monkeypatch):
+    """Answers the window's questions with buttons of their own: `answer` is
+    the label pressed (None: Cancel); each question is recorded."""
+    record = {"shown": [], "answer": None}
+
+    def exec_(box):
+        labels = [button.text() for button in box.buttons()]
+        record["shown"].append((box.windowTitle(), box.text(), labels))
+        wanted = record["answer"] if record["answer"] in labels else "Cancel"
+        next(button for button in box.buttons() if button.text() == wanted).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return record
+
+
+@pytest.fixture
+def save_as_answers(monkeypatch):
+    """The file names the Save dialog is given, in turn."""
+    names = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(names.pop(0)), ""))
+    return names
+
+
+def test_a_project_open_in_one_window_opens_read_only_in_another_which_can_save_a_copy(
+        qtbot, make_window, tmp_path, choices, save_as_answers, capsys):
+    path = tmp_path / "shared.seqlab"
+    save_project(trained_project(), path)
+    before = path.read_bytes()
+    first = make_window(path=path)
+    assert not first.read_only and lock_file_of(path).exists()
+
+    second = make_window(path=path)
+    assert second.read_only and "(read-only)" in second.windowTitle()
+    assert second.project.run().step == 6  # the project is there to look at
+    assert second.banner.text().startswith(f"shared.seqlab is open for editing in a SeqLab window (process "
+                                           f"{os.getpid()} of ")
+    assert second.banner.action_labels() == ["Save a Copy As…"]
+    # its recovery copy is its own, not the one the first window keeps for shared.seqlab
+    assert second.autosaver.project_path is None and second.autosaver.path != first.autosaver.path
+    assert main(["train", str(path), "--steps", "2", "--quiet"]) == 2  # nor may the command line write it
+    assert "is open for editing in a SeqLab window" in capsys.readouterr().err
+
+    copy = tmp_path / "mine.seqlab"
+    save_as_answers.append(copy)
+    second.banner.trigger("Save a Copy As…")
+    assert not second.read_only and second.path == copy and open_project(copy).run().step == 6
+    assert path.read_bytes() == before and choices["shown"] == []
+
+    first.close()  # the first window lets the project go
+    assert not lock_file_of(path).exists() and lock_file_of(copy).exists()
+
+
+def test_a_failed_save_keeps_the_trained_run_and_offers_save_as(qtbot, make_window, tmp_path, choices,
+                                                                save_as_answers, monkeypatch):
+    window = make_window()
+    quick(window, 5)
+    train_to_end(qtbot, window)
+    path = tmp_path / "lab.seqlab"
+    assert window._save_to(path)
+    before = path.read_bytes()
+    window.new_run()  # unsaved work
+    real_write = project_files.write_archive
+
+    def disk_full_there(where, *args, **kwargs):
+        if where == path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(where, *args, **kwargs)
+
+    monkeypatch.setattr(project_files, "write_archive", disk_full_there)
+    assert not window.save()  # cancelled
+    (title, text, labels), = choices["shown"]
+    assert title == "Cannot save project" and labels[0] == "Save As…" and "Cancel" in labels
+    assert text.startswith(f"{path}: cannot be saved (No space left on device); the file there before is "
+                           f"unchanged.") and "Everything is still here" in text
+    assert window.isWindowModified() and len(window.project.runs) == 2 and window.project.runs[0].step == 5
+    assert path.read_bytes() == before
+
+    choices["answer"] = "Save As…"
+    elsewhere = tmp_path / "elsewhere.seqlab"
+    save_as_answers.append(elsewhere)
+    assert window.save()
+    saved = open_project(elsewhere)
+    assert len(saved.runs) == 2 and saved.runs[0].step == 5 and window.path == elsewhere
+    assert not window.isWindowModified() and lock_file_of(elsewhere).exists() and not lock_file_of(path).exists()
+
+
+def test_a_project_changed_on_disk_since_it_was_opened_is_never_silently_overwritten(
+        qtbot, make_window, tmp_path, choices, save_as_answers):
+    path = tmp_path / "lab.seqlab"
+    save_project(trained_project(), path)
+    window = make_window(path=path)
+    window.new_run()
+    theirs = trained_project()
+    theirs.notes = "saved by another program"
+    save_project(theirs, path)
+
+    assert not window.save()  # cancelled: nothing written
+    (title, text, labels), = choices["shown"]
+    assert title == "Project changed on disk" and f"{path}: was changed by another program since it was opened" \
+        in text and labels[:3] == ["Save As…", "Overwrite", "Reload"]
+    assert open_project(path).notes == "saved by another program" and window.isWindowModified()
+
+    choices["answer"] = "Save As…"
+    save_as_answers.append(tmp_path / "mine.seqlab")
+    assert window.save() and len(open_project(tmp_path / "mine.seqlab").runs) == 2
+    assert open_project(path).notes == "saved by another program"
+
+    window.open_file(path)
+    save_project(theirs, path)  # changed again after this window opened it
+    window.new_run()
+    choices["answer"] = "Reload"
+    assert not window.save()
+    assert window.project.notes == "saved by another program" and len(window.project.runs) == 1
+    assert not window.isWindowModified()
+
+    save_project(trained_project(steps=3), path)
+    window.new_run()
+    choices["answer"] = "Overwrite"  # the user's word: then it is written
+    assert window.save() and len(open_project(path).runs) == 2
+    window.new_run()
+    choices["shown"].clear()
+    assert window.save() and choices["shown"] == []  # its own save is not a change by another program
