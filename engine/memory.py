@@ -9,17 +9,28 @@ them. Meta kernels keep other workspaces than real ones (measured against the
 CPU's: 0.63 of them for LSTMs, 0.97 for Transformers), so this is an estimate:
 it tells a run that fits from one that is many times too big. Weights, gradients and optimizer state follow from
 the parameter count.
+
+Building a Trainer (to train, or for the playground) checks the model's size
+here first, on the meta device too (milliseconds for any size): a model whose
+weights (and, to train, their gradients and optimizer state) cannot fit in
+the free memory is refused naming the settings to lower, before the
+allocator would fail on gigabytes. The diagram draws a big model from its
+meta build (engine.blueprint).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 
 import numpy as np
+import psutil
 import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
 
+from engine.data import TaskInfo
+from engine.errors import RunTooBig
 from engine.models import build_model, compute_loss
 from engine.spec import ExperimentSpec
 from engine.tasks import build_task
@@ -64,13 +75,88 @@ class MemoryEstimate:
         return self.available is None or self.total <= self.available
 
 
+def _optimizer_copies(tr) -> int:
+    return OPTIMIZER_COPIES[tr.optimizer] if tr.optimizer != "sgd" or tr.momentum > 0 else 0
+
+
+class _SkipInitialisers(TorchFunctionMode):
+    """Leaves out torch.nn.init's functions on meta tensors: they set values,
+    which meta tensors have none of, and on meta they are Python decompositions
+    whose first call imports torch._dynamo (1-2 s; a model built with a
+    sinusoidal table still pays it once, for the table's arithmetic). Modes are
+    per thread, so a model built for real on another thread is untouched."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if getattr(func, "__module__", None) == "torch.nn.init":
+            tensor = args[0] if args else kwargs.get("tensor")
+            if isinstance(tensor, torch.Tensor) and tensor.is_meta:
+                return tensor
+        return func(*args, **kwargs)
+
+
+def build_on_meta(model_spec, info: TaskInfo) -> nn.Module:
+    """The model with its shapes and no storage, in milliseconds whatever its size."""
+    with torch.device("meta"), _SkipInitialisers():
+        return build_model(model_spec, info)
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    weights: int  # bytes of every parameter and buffer: what building the model allocates
+    trainable: int  # bytes of the parameters that train, each with a gradient and optimizer state
+    positions: int  # bytes of the positional table or embedding, which grows with model.max_len
+
+    @classmethod
+    def of(cls, model: nn.Module) -> "ModelSize":
+        weights = trainable = positions = 0
+        for name, tensor in [*model.named_parameters(), *model.named_buffers()]:
+            size = tensor.numel() * tensor.element_size()
+            weights += size
+            trainable += size if isinstance(tensor, nn.Parameter) and tensor.requires_grad else 0
+            positions += size if name.split(".")[-2:-1] == ["positions"] or name.endswith("table") else 0
+        return cls(weights, trainable, positions)
+
+
+def check_model_fits(spec: ExperimentSpec, info: TaskInfo, device: str, training: bool = True) -> None:
+    """Raises RunTooBig, naming the settings to lower, when the model of `spec`
+    cannot fit in the memory free on `device`: its weights, and to train also their
+    gradients and optimizer state (a hard limit; activations come on top, and the
+    run's own estimate before its first step warns or refuses for those)."""
+    size = ModelSize.of(build_on_meta(spec.model, info))
+    needs = {device: size.weights + (size.trainable * (1 + _optimizer_copies(spec.training)) if training else 0)}
+    if device != "cpu":
+        needs["cpu"] = size.weights  # built on the CPU, then moved
+    for place, need in needs.items():
+        free = available_memory(place)
+        if free is not None and need > free:
+            what = ("this model cannot train here: its weights, gradients and optimizer state alone need"
+                    if training and place == device else "this model cannot be built here: its weights alone need")
+            moved = f" (it is built there before it moves to {device})" if place != device else ""
+            raise RunTooBig(f"{what} {_size(need)} and {_size(free)} is free on {place}{moved}: "
+                            f"lower {_model_settings(spec, size)}")
+
+
+def _model_settings(spec: ExperimentSpec, size: ModelSize) -> str:
+    """The settings that make most of the model's size, with their values."""
+    m = spec.model
+    if size.positions * 2 > size.weights:
+        settings = [("model.max_len", m.max_len), ("model.d_model", m.d_model)]
+    elif m.family == "transformer":
+        settings = [("model.d_model", m.d_model), ("model.ff_size", m.ff_size), ("model.layers", m.layers)]
+    else:
+        settings = [("model.hidden_size", m.hidden_size), ("model.embedding_size", m.embedding_size),
+                    ("model.layers", m.layers)]
+    named = [f"{key} (now {value})" for key, value in settings]
+    return f"{', '.join(named[:-1])} or {named[-1]}"
+
+
 def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> MemoryEstimate:
     """`task`: the run's task when already built (building one can take a second)."""
     kind = validate_experiment(spec)
     tr = spec.training
     task = task or build_task(spec.task, kind, tr.seed)
-    with torch.device("meta"):
-        model = build_model(spec.model, task.info)
+    model = build_on_meta(spec.model, task.info)
     parameters = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
     batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
     longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
@@ -85,8 +171,7 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
         points = [_saved_bytes(model, kind, cut_sequences(batch, length / longest), tr) for length in FIT_LENGTHS]
         coefficients = np.polyfit(fractions, points, 2)
         saved = max(float(np.polyval(coefficients, 1.0)), float(points[-1]))
-    copies = OPTIMIZER_COPIES[tr.optimizer] if tr.optimizer != "sgd" or tr.momentum > 0 else 0
-    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=copies * parameters,
+    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=_optimizer_copies(tr) * parameters,
                           activations=int(saved * BACKWARD_MARGIN), device=device,
                           available=available_memory(device))
 
@@ -133,17 +218,9 @@ def available_memory(device: str) -> int | None:
     if device.startswith("cuda") and torch.cuda.is_available():
         free, _total = torch.cuda.mem_get_info(torch.device(device))
         return int(free)
-    try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
+    # The CPU's, and MPS's (it shares the CPU's memory): psutil knows it on Linux,
+    # Windows and macOS alike, where /proc/meminfo is Linux's alone.
+    return int(psutil.virtual_memory().available)
 
 
 def _size(count: int) -> str:

@@ -21,6 +21,20 @@ from engine.probes.instrument import instrumented
 from engine.probes.probe import example_states
 
 MODES = ("greedy", "beam", "sample")
+# What one try may ask for, (lowest, highest). A language model writes `length`
+# tokens one forward pass each, and a beam keeps `beam` sequences: past these a
+# try runs for minutes. The window's controls stay inside them.
+LIMITS = {"top_k": (1, 50), "length": (1, 1000), "beam": (1, 16), "temperature": (0.01, 100.0),
+          "seed": (0, 2**63 - 1)}
+
+
+def out_of_range(name: str, value) -> str | None:
+    """What is wrong with option `name`'s value ("must be 1 to 50, not 0"), or None."""
+    low, high = LIMITS[name]
+    if low <= value <= high:  # NaN is not
+        return None
+    return f"must be {low:g} to {high:g}, not {value}" if isinstance(low, float) else \
+        f"must be {low} to {high}, not {value}"
 
 
 class PlaygroundError(SeqLabError):
@@ -65,7 +79,7 @@ class Playground:
     @classmethod
     def from_run(cls, run, device: str = "cpu") -> "Playground":
         """The run's model at its saved weights (freshly initialised if it never trained)."""
-        return cls(run.trainer(device))
+        return cls(run.trainer(device, training=False))  # never trains: only the weights need to fit
 
     # ----------------------------------------------------------- inputs
     def examples(self, count: int = 8) -> list[str]:
@@ -109,11 +123,14 @@ class Playground:
         sample (with `temperature`); `length` is how many tokens a language model adds."""
         if mode not in MODES:
             raise PlaygroundError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        for name, value in (("beam", beam), ("temperature", temperature), ("top_k", top_k), ("length", length),
+                            ("seed", seed)):
+            problem = out_of_range(name, value)
+            if problem:
+                raise PlaygroundError(f"{name} {problem}")
         if mode == "beam" and self.kind not in ("seq2seq", "generate"):
             raise PlaygroundError("beam search applies to models that write a sequence from an input "
                                   "(seq2seq); use greedy or sample")
-        if mode == "sample" and not temperature > 0:
-            raise PlaygroundError(f"the temperature must be above 0, not {temperature}")
         if mode != "greedy" and self.kind in ("classify", "tagging"):
             raise PlaygroundError(f"a {self.kind} model gives one answer per input; use greedy")
         tokens = self.tokenize(text)
@@ -177,6 +194,9 @@ class Playground:
     def step_through(self, text: str, top_k: int = 5) -> list[TimeStep]:
         """The recurrent state after each input token: hidden state, cell state and
         gates of every layer, and the output distribution at that step."""
+        problem = out_of_range("top_k", top_k)
+        if problem:
+            raise PlaygroundError(f"top_k {problem}")
         if self.trainer.spec.model.family == "transformer":
             raise PlaygroundError("a Transformer has no state carried through time: it reads all positions "
                                   "at once (look at its attention instead)")
@@ -227,7 +247,7 @@ class Playground:
         series = pool.src[example, :, 0].float().tolist()
         truth = pool.target[example].float().tolist()  # the series, step_ahead steps on
         known = series + truth[len(truth) - step_ahead:]  # every value the example holds, in order
-        horizon = horizon or step_ahead
+        horizon = step_ahead if horizon is None else horizon
         if not 1 <= horizon <= longest:
             raise PlaygroundError(f"the horizon must be 1 to {longest} steps here, not {horizon}")
         window, history = len(series), known[:len(known) - horizon]

@@ -21,10 +21,15 @@ from typing import Callable
 from engine.atomic_file import atomic_writer
 from engine.errors import ProjectError
 from engine.tensor_file import TensorsEntry
+from engine.task_file import MAX_TASK_FILE_BYTES
 from engine.user_files import open_user_file
 
 # Plain relative names only: no absolute paths, backslashes, drive letters or "..".
 _NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
+
+
+TEXT_SUFFIXES = (".json", ".csv")  # entries decoded whole into Python objects
+TASK_FILE_SUFFIX = ".data"  # the files runs learn from (engine.task_file), read whole
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,23 @@ class Limits:
     max_entries: int = 10_000
     max_entry_bytes: int = 32 * 2**30
     max_total_bytes: int = 64 * 2**30
-    # Deflate reaches ~1000:1 on zeros; real CSV and JSON stay under 20:1.
+    # Deflate reaches ~1000:1 on zeros. Entries read whole (text, task files) are
+    # bounded by size below, whatever they compress to (a user's repetitive CSV
+    # may deflate 200:1 and must open again); the rest (tensors, which SeqLab
+    # stores uncompressed) must not unpack more than this.
     max_ratio: int = 100
     ratio_applies_above: int = 2**20
+    # Text entries are decoded whole, into Python objects several times their
+    # size, so their unpacked sizes are bounded far above what SeqLab writes:
+    # project.json ~2 KB a run, state.json and rng.json ~20 KB, evaluations.csv
+    # ~60-100 bytes an evaluation (a run evaluated a million times: ~100 MB).
+    max_json_entry_bytes: int = 32 * 2**20
+    max_text_entry_bytes: int = 256 * 2**20
+    max_text_bytes: int = 512 * 2**20  # all text entries together
+    # The files runs learn from: each no larger than the largest a task reads,
+    # and a bound on all together.
+    max_task_file_bytes: int = MAX_TASK_FILE_BYTES
+    max_task_files_bytes: int = 1 * 2**30
 
 
 def valid_entry_name(name: str) -> bool:
@@ -176,7 +195,7 @@ def _check_listing(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         raise ProjectError(f"{path}: has {len(infos)} entries, more than a project may have "
                            f"({limits.max_entries})")
     seen = set()
-    total = 0
+    total = text = task_files = 0
     for info in infos:
         name = info.filename
         if not valid_entry_name(name):
@@ -193,17 +212,37 @@ def _check_listing(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         if info.file_size > limits.max_entry_bytes:
             raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than "
                                f"an entry may ({limits.max_entry_bytes:,})")
-        if info.file_size > limits.ratio_applies_above and \
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise ProjectError(f"{path}: unpacks to more than {limits.max_total_bytes:,} bytes; refused")
+        if name.endswith(TEXT_SUFFIXES):
+            most = limits.max_json_entry_bytes if name.endswith(".json") else limits.max_text_entry_bytes
+            if info.file_size > most:
+                raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than a "
+                                   f"text entry may ({most:,})")
+            text += info.file_size
+            if text > limits.max_text_bytes:
+                raise ProjectError(f"{path}: its text entries (JSON, CSV) unpack to more than "
+                                   f"{limits.max_text_bytes:,} bytes together (at entry {name!r})")
+        elif name.endswith(TASK_FILE_SUFFIX):
+            if info.file_size > limits.max_task_file_bytes:
+                raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than a "
+                                   f"task's file may hold ({limits.max_task_file_bytes:,})")
+            task_files += info.file_size
+            if task_files > limits.max_task_files_bytes:
+                raise ProjectError(f"{path}: the files its runs learn from unpack to more than "
+                                   f"{limits.max_task_files_bytes:,} bytes together (at entry {name!r})")
+        elif info.file_size > limits.ratio_applies_above and \
                 info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise ProjectError(f"{path}: entry {name!r} unpacks {info.file_size // max(info.compress_size, 1):,}"
                                f"-fold ({info.compress_size:,} to {info.file_size:,} bytes): "
                                f"refused as a zip bomb")
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise ProjectError(f"{path}: unpacks to more than {limits.max_total_bytes:,} bytes; refused")
 
 
 def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A bounded read: zipfile inflates no more than read() asks for and stops at
+    the declared size, so the listing's limits hold while inflating, whatever the
+    compressed data would unpack to."""
     try:
         with archive.open(info) as stream:
             data = stream.read(info.file_size + 1)  # never more than declared (+1 to notice)

@@ -132,3 +132,13 @@ def test_long_recurrent_runs_are_traced_short_and_extrapolated_to_what_a_full_tr
     fitted = estimate_memory(spec).activations
     monkeypatch.setattr(engine.memory, "FIT_LENGTHS", (10**9,))  # trace at full length
     assert fitted == pytest.approx(estimate_memory(spec).activations, rel=0.05)
+
+
+def test_the_free_memory_comes_from_psutil_which_knows_it_on_windows_and_macos_too(monkeypatch):
+    """It was read from /proc/meminfo, which only Linux has: elsewhere it was
+    unknown, and every memory warning and refusal silently off."""
+    import psutil
+
+    reported = psutil.virtual_memory()._replace(available=123 * 2**20)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: reported)
+    assert engine.memory.available_memory("cpu") == engine.memory.available_memory("mps") == 123 * 2**20
