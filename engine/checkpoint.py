@@ -103,7 +103,8 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     trainer.skipped_steps = int(meta.get("skipped_steps", 0))
     trainer.continue_clock(float(meta["elapsed"]))
     trainer.last_train_loss = math.nan if meta["last_train_loss"] is None else float(meta["last_train_loss"])
-    trainer.last_evaluation = dict(meta["last_evaluation"])
+    # null: a value that was not finite (a diverged run's), saved as none
+    trainer.last_evaluation = {k: v for k, v in meta["last_evaluation"].items() if v is not None}
 
 
 def checkpoint_event(trainer: Trainer) -> Checkpoint:

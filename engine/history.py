@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import warnings
 
@@ -140,6 +141,15 @@ class ScalarHistory:
                                  f"{np.dtype(kinds[name]).name}, not {array.shape} of {array.dtype}")
         if rows and arrays["step"].min() < 0:
             raise ValueError(f"{source}: steps cannot be negative")
+        if rows and arrays["step"].max() >= MAX_STEP:
+            raise ValueError(f"{source}: step {int(arrays['step'].max())} is past the most a run takes "
+                             f"({MAX_STEP - 1})")
+        times = arrays["wall_time"]
+        if rows and not (np.isfinite(times).all() and times.min() >= 0):
+            bad = times[~(np.isfinite(times) & (times >= 0))][0]
+            raise ValueError(f"{source}: wall_time {bad} is not a finite number of seconds, at least 0")
+        # The value columns may hold NaN (a step without that value) and infinities
+        # (what a step that was skipped as not finite measured): both as training gave them.
         history = cls()
         # Adopt the arrays as they are: they were read into memory of their own.
         history._columns = {"step": arrays["step"], "wall_time": arrays["wall_time"],
@@ -153,12 +163,18 @@ class ScalarHistory:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["step", "wall_time", *names])
         for e in self.evaluations:
-            writer.writerow([e.step, e.wall_time, *(e.values.get(n, "") for n in names)])
+            values = (e.values.get(n, "") for n in names)
+            # A value that is not finite (a diverged run's validation loss) is written as none.
+            writer.writerow([e.step, e.wall_time, *("" if _not_finite(v) else v for v in values)])
         return out.getvalue()
 
     def read_evaluations_csv(self, text: str, source: str = "evaluations.csv") -> None:
         """Add the evaluations `evaluations_csv_text` wrote; ValueError naming `source` otherwise."""
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            rows = list(reader)
+        except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte
+            raise ValueError(f"{source}: line {reader.line_num} cannot be read ({exc})") from None
         if not rows or rows[0][:2] != ["step", "wall_time"] or not all(_COLUMN.match(n) for n in rows[0]):
             raise ValueError(f"{source}: the header must be step,wall_time and metric names")
         names = rows[0][2:]
@@ -166,14 +182,27 @@ class ScalarHistory:
             try:
                 if len(row) != len(rows[0]):
                     raise ValueError
-                values = {n: float(v) for n, v in zip(names, row[2:]) if v != ""}
-                self.evaluations.append(Evaluation(int(row[0]), float(row[1]), values))
+                # Earlier versions wrote a value that was not finite as Python spells it: none, now.
+                values = {n: float(v) for n, v in zip(names, row[2:]) if v not in ("", "nan", "inf", "-inf")}
+                step, wall_time = int(row[0]), float(row[1])
             except ValueError:
                 raise ValueError(f"{source}: line {number} is not {len(rows[0])} numbers") from None
+            if not 0 <= step < MAX_STEP or not 0 <= wall_time <= _LARGEST or \
+                    not all(abs(v) <= _LARGEST for v in values.values()):
+                raise ValueError(f"{source}: line {number} holds a number out of range (steps 0 to {MAX_STEP - 1}, "
+                                 f"times at least 0, every number finite)")
+            self.evaluations.append(Evaluation(step, wall_time, values))
 
 
 _COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SCALARS_FORMAT = "seqlab-scalars"
+# Steps a saved history may hold: a float64 (wall-clock columns, plots) still counts them exactly.
+MAX_STEP = 2**53
+_LARGEST = np.finfo(np.float64).max
+
+
+def _not_finite(value) -> bool:
+    return value != "" and not math.isfinite(value)
 
 
 class ProbeHistory:

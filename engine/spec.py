@@ -152,6 +152,11 @@ class ExperimentSpec:
         except json.JSONDecodeError as exc:
             raise SpecError([("", f"the spec is not valid JSON: {exc.msg} "
                                   f"at line {exc.lineno} column {exc.colno}")]) from None
+        except RecursionError:
+            raise SpecError([("", "the spec is not valid JSON: it is nested too deep to read")]) from None
+        except ValueError as exc:  # an integer past Python's int-str conversion limit
+            what = "it holds an integer too long to read" if "integer" in str(exc) else str(exc)
+            raise SpecError([("", f"the spec is not valid JSON: {what}")]) from None
         return cls.from_dict(data)
 
     def with_overrides(self, overrides: dict[str, typing.Any]) -> "ExperimentSpec":
@@ -219,6 +224,10 @@ def parse_value(key: str, text: str):
     for option in options:
         try:
             if option is int:
+                digits = text.strip().lstrip("+-")
+                if digits.isdigit() and len(digits) > MAX_INTEGER_DIGITS:  # int() refuses past 4300
+                    raise SpecError([(key, f"{key}={text.strip()[:12]}... is too large "
+                                           f"({len(digits)} digits; no spec key takes over {MAX_INTEGER_DIGITS})")])
                 return int(text)
             if option is float:
                 return float(text)
@@ -227,6 +236,20 @@ def parse_value(key: str, text: str):
     if str in options:
         return text
     raise SpecError([(key, f"{key}={text} must be {_type_name(hint)}")])
+
+
+# No integer field goes past 2**63 - 1, which has 19 digits.
+MAX_INTEGER_DIGITS = 30
+
+
+def shown(value) -> str:
+    """A value for a message; an integer too long to print whole (str() refuses
+    past 4300 digits) is shown by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**50:
+        if value.bit_length() <= 1000:
+            return f"{float(value):.3g}"
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    return str(value)
 
 
 def _suggest(key: str) -> str:
@@ -277,6 +300,15 @@ def _type_hints(cls) -> dict:
     return typing.get_type_hints(cls)  # evaluates every annotation's text: slow enough to cache
 
 
+def _json_text(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return shown(value)
+    try:
+        return json.dumps(value)
+    except (ValueError, RecursionError):  # NaN or a huge integer inside, or nested too deep
+        return type(value).__name__
+
+
 def _build(cls, data, prefix: str, problems: list):
     where = prefix.rstrip(".") or "the spec"
     if not isinstance(data, dict):
@@ -298,7 +330,7 @@ def _build(cls, data, prefix: str, problems: list):
             continue
         ok, converted = _coerce(value, hint)
         if not ok:
-            problems.append((key, f"{key}={json.dumps(value)} must be {_type_name(hint)}"))
+            problems.append((key, f"{key}={_json_text(value)} must be {_type_name(hint)}"))
             continue
         if isinstance(converted, float) and not math.isfinite(converted):
             problems.append((key, f"{key}={converted} must be a finite number"))
@@ -307,17 +339,20 @@ def _build(cls, data, prefix: str, problems: list):
     return cls(**values)
 
 
-# (lowest, highest) for every integer field; None: no upper bound.
-INTEGER_BOUNDS: dict[str, tuple[int, int | None]] = {
+MAX_STEPS = 1_000_000_000
+# (lowest, highest) for every integer field.
+INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "model.embedding_size": (1, 4096), "model.hidden_size": (1, 8192), "model.layers": (1, 24),
     "model.d_model": (1, 8192), "model.heads": (1, 64), "model.ff_size": (1, 65536),
     "model.max_len": (1, 1_000_000),
     "task.length": (1, 100_000), "task.min_length": (1, 100_000), "task.vocab_size": (2, 100_000),
     "task.distractors": (0, 100_000), "task.digits": (1, 30), "task.horizon": (1, 10_000),
     "task.train_size": (1, 10_000_000), "task.val_size": (1, 1_000_000),
-    "training.steps": (0, None), "training.batch_size": (1, 65536), "training.warmup_steps": (0, None),
-    "training.eval_every": (1, None), "training.eval_batches": (1, None),
-    "probes.every": (0, None), "probes.batch_size": (1, 256), "probes.example": (0, 255),
+    # A billion steps is weeks of training, and far from where any counter downstream overflows.
+    "training.steps": (0, MAX_STEPS), "training.batch_size": (1, 65536), "training.warmup_steps": (0, MAX_STEPS),
+    "training.eval_every": (1, MAX_STEPS), "training.eval_batches": (1, 1_000_000),
+    "training.seed": (0, 2**63 - 1),  # torch takes up to 2**64 - 1; seeds + 1 and + 2 are drawn too
+    "probes.every": (0, MAX_STEPS), "probes.batch_size": (1, 256), "probes.example": (0, 255),
 }
 RECURRENT_MAX_LAYERS = 4
 
@@ -341,9 +376,9 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     for key, (low, high) in INTEGER_BOUNDS.items():
         value = get_key(spec, key)
         if value < low:
-            bad(key, f"{key}={value} must be at least {low}")
-        elif high is not None and value > high:
-            bad(key, f"{key}={value} must be at most {high}")
+            bad(key, f"{key}={shown(value)} must be at least {low}")
+        elif value > high:
+            bad(key, f"{key}={shown(value)} must be at most {high}")
 
     m, t, tr, p = spec.model, spec.task, spec.training, spec.probes
     choice("model.family", m.family, FAMILIES)
@@ -388,6 +423,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         bad("training.momentum", f"training.momentum={tr.momentum} must be in [0, 1)")
     if tr.weight_decay < 0:
         bad("training.weight_decay", f"training.weight_decay={tr.weight_decay} must be at least 0")
+    elif tr.weight_decay > 10.0:
+        bad("training.weight_decay", f"training.weight_decay={tr.weight_decay} must be at most 10")
     if tr.clip_norm < 0:
         bad("training.clip_norm", f"training.clip_norm={tr.clip_norm} must be at least 0 (0 turns clipping off)")
     for key, value in (("training.teacher_forcing", tr.teacher_forcing),

@@ -141,7 +141,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(good, tmp_path):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
-        with archive.open("runs/run-1/huge.csv", "w", force_zip64=True) as stream:
+        with archive.open("runs/run-1/huge.bin", "w", force_zip64=True) as stream:
             block = b"\0" * 2**24
             for _ in range(64):  # 1 GiB of zeros, about 1 MB packed
                 stream.write(block)
