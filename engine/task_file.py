@@ -47,8 +47,10 @@ def read_task_file(path_text: str, task_name: str = "text_file") -> TaskFile:
     if not path_text:
         raise TaskDataError("task.path is empty: name the file to learn from")
     what, limit = FILE_TASKS.get(task_name, ("a data file", MAX_TASK_FILE_BYTES))
-    _path, raw = read_user_file(path_text, what, limit, TaskDataError, binary=True)  # text_of checks it
-    return TaskFile(path_text, raw)
+    _path, raw = read_user_file(path_text, what, limit, TaskDataError, binary=True)
+    task_file = TaskFile(path_text, raw)
+    text_of(task_file, what)  # a picture or a binary is named now, before anything starts
+    return task_file
 
 
 def text_of(task_file: TaskFile, what: str) -> str:

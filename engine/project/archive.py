@@ -195,7 +195,8 @@ def _check_listing(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         raise ProjectError(f"{path}: has {len(infos)} entries, more than a project may have "
                            f"({limits.max_entries})")
     seen = set()
-    total = text = task_files = 0
+    total = 0
+    sums: dict[str, int] = {}  # bytes of each kind read whole, so far
     for info in infos:
         name = info.filename
         if not valid_entry_name(name):
@@ -215,28 +216,34 @@ def _check_listing(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         total += info.file_size
         if total > limits.max_total_bytes:
             raise ProjectError(f"{path}: unpacks to more than {limits.max_total_bytes:,} bytes; refused")
-        if name.endswith(TEXT_SUFFIXES):
-            most = limits.max_json_entry_bytes if name.endswith(".json") else limits.max_text_entry_bytes
-            if info.file_size > most:
-                raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than a "
-                                   f"text entry may ({most:,})")
-            text += info.file_size
-            if text > limits.max_text_bytes:
-                raise ProjectError(f"{path}: its text entries (JSON, CSV) unpack to more than "
-                                   f"{limits.max_text_bytes:,} bytes together (at entry {name!r})")
-        elif name.endswith(TASK_FILE_SUFFIX):
-            if info.file_size > limits.max_task_file_bytes:
-                raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than a "
-                                   f"task's file may hold ({limits.max_task_file_bytes:,})")
-            task_files += info.file_size
-            if task_files > limits.max_task_files_bytes:
-                raise ProjectError(f"{path}: the files its runs learn from unpack to more than "
-                                   f"{limits.max_task_files_bytes:,} bytes together (at entry {name!r})")
-        elif info.file_size > limits.ratio_applies_above and \
-                info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise ProjectError(f"{path}: entry {name!r} unpacks {info.file_size // max(info.compress_size, 1):,}"
-                               f"-fold ({info.compress_size:,} to {info.file_size:,} bytes): "
-                               f"refused as a zip bomb")
+        bounds = _read_whole(name, limits)
+        if bounds is None:
+            if info.file_size > limits.ratio_applies_above and \
+                    info.file_size > limits.max_ratio * max(info.compress_size, 1):
+                raise ProjectError(f"{path}: entry {name!r} unpacks "
+                                   f"{info.file_size // max(info.compress_size, 1):,}-fold ({info.compress_size:,} "
+                                   f"to {info.file_size:,} bytes): refused as a zip bomb")
+            continue
+        most, together, one, all_of_them = bounds
+        if info.file_size > most:
+            raise ProjectError(f"{path}: entry {name!r} unpacks to {info.file_size:,} bytes, more than {one} "
+                               f"({most:,})")
+        sums[all_of_them] = sums.get(all_of_them, 0) + info.file_size
+        if sums[all_of_them] > together:
+            raise ProjectError(f"{path}: {all_of_them} unpack to more than {together:,} bytes together "
+                               f"(at entry {name!r})")
+
+
+def _read_whole(name: str, limits: Limits) -> tuple[int, int, str, str] | None:
+    """For an entry read whole at open: (most bytes it may unpack to, most for all
+    of its kind together, and both in words); None for the others."""
+    if name.endswith(TEXT_SUFFIXES):
+        most = limits.max_json_entry_bytes if name.endswith(".json") else limits.max_text_entry_bytes
+        return most, limits.max_text_bytes, "a text entry may", "its text entries (JSON, CSV)"
+    if name.endswith(TASK_FILE_SUFFIX):
+        return (limits.max_task_file_bytes, limits.max_task_files_bytes, "a task's file may hold",
+                "the files its runs learn from")
+    return None
 
 
 def _read_entry(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -122,18 +122,26 @@ def test_the_memory_estimate_warns_in_the_banner_or_refuses_the_run(qtbot, make_
 
     window = make_window()
     quick(window, 10)
-    needs = engine.memory.estimate_memory(window.draft).total
+    estimate = engine.memory.estimate_memory(window.draft)
+    needs, weights = estimate.total, estimate.parameters + estimate.gradients + estimate.optimizer
+    assert weights * 1.05 < needs * 0.8  # room for the weights, not for the activations too
     monkeypatch.setattr(engine.memory, "available_memory", lambda device: int(needs * 1.1))
     train_to_end(qtbot, window)
     assert window.banner.text().startswith("Training anyway, but this run needs about")
     assert window.project.run().step == 10
 
-    monkeypatch.setattr(engine.memory, "available_memory", lambda device: needs // 4)
+    monkeypatch.setattr(engine.memory, "available_memory", lambda device: int(weights * 1.05))
     window.new_run()
     train_to_end(qtbot, window)
     assert window.banner.text().startswith("Not started: this run needs about")
     assert window.banner.action_labels() == ["Retry with batch size 16"]
     assert window.project.run().step == 0
+
+    # too little even for the weights: refused before the model is built, naming what to lower
+    monkeypatch.setattr(engine.memory, "available_memory", lambda device: weights // 2)
+    train_to_end(qtbot, window)
+    assert window.banner.text().startswith("This model cannot train here: its weights")
+    assert "lower model.hidden_size" in window.banner.text() and window.project.run().step == 0
 
 
 def test_what_a_nan_step_does_is_chosen_in_the_training_form(qtbot, make_window):
