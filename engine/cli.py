@@ -35,8 +35,7 @@ from engine.probes.report import describe_snapshot
 from engine.probes.storage import decode_probes
 from engine.progress import Progress
 from engine.project import SUFFIX, Project, open_project, save_project
-from engine.project.lock import editing, save_unless_changed
-from engine.project.lock import ProjectChangedOnDisk
+from engine.project.lock import ProjectChangedOnDisk, editing, save_unless_changed
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
 from engine.project.report import describe_project
 from engine.project.session import continue_run, prepare_run

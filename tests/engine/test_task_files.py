@@ -82,19 +82,21 @@ def test_a_project_that_names_a_local_file_never_reads_it(tmp_path, secret, audi
     assert not (tmp_path / "s.py").exists()
 
 
-def test_set_task_path_names_the_file_and_the_project_then_holds_it(tmp_path, secret):
+def test_set_task_path_names_the_file_and_the_project_then_holds_it(tmp_path, capsys, monkeypatch):
+    from engine.cli import main
+
+    monkeypatch.setenv("SEQLAB_STATE_DIR", str(tmp_path / "state"))
     path = stranger_project(tmp_path / "stranger.seqlab", tmp_path / "not-here.txt")
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
-    process = cli("train", path, "--steps", "3", "--set", f"task.path={story}", "--quiet")
-    assert process.returncode == 0, process.stderr
+    assert main(["train", str(path), "--steps", "3", "--set", f"task.path={story}", "--quiet"]) == 0
     story.unlink()  # from here on the project alone is enough
     run = open_project(path).run()
     assert run.spec.task.path == str(story) and run.task_file.content == STORY.encode()
-    process = cli("play", path, "--length", "5")
-    assert process.returncode == 0, process.stderr
-    process = cli("train", path, "--steps", "2", "--set", "training.lr=0.1")
-    assert process.returncode == 2 and "only task.path=FILE can be set" in process.stderr
+    assert main(["play", str(path), "--length", "5"]) == 0
+    capsys.readouterr()
+    assert main(["train", str(path), "--steps", "2", "--set", "training.lr=0.1"]) == 2
+    assert "only task.path=FILE can be set" in capsys.readouterr().err
 
 
 def test_a_run_trained_on_a_text_file_keeps_it_and_trains_on_without_it(tmp_path):
@@ -182,13 +184,16 @@ def test_devices_proc_files_and_fifos_are_refused_without_reading(tmp_path):
     assert "is not a regular file" in outcome.get("error", "it hung"), outcome
 
 
-def test_a_name_with_a_nul_character_is_named_not_a_traceback(tmp_path):
+def test_a_name_with_a_nul_character_is_named_not_a_traceback(tmp_path, capsys):
     with pytest.raises(TaskDataError, match=r"is not a file name \(it contains a NUL character\)"):
         read_task_file("story\x00.txt")
     spec = tmp_path / "spec.json"
     spec.write_text(text_spec(tmp_path / "x.txt").with_overrides({"task.path": "a\x00b"}).to_json())
-    process = cli("describe", spec)
-    assert process.returncode == 2 and process.stderr.count("\n") == 1 and "NUL" in process.stderr
+    from engine.cli import main
+
+    assert main(["describe", str(spec)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "NUL" in error
 
 
 def test_the_read_is_bounded_whatever_fstat_says(tmp_path, monkeypatch):
