@@ -35,7 +35,7 @@ from engine.probes.report import describe_snapshot
 from engine.probes.storage import decode_probes
 from engine.progress import Progress
 from engine.project import SUFFIX, Project, open_project, save_project
-from engine.project.lock import ProjectChangedOnDisk, editing, save_unless_changed
+from engine.project.lock import ProjectChangedOnDisk, check_unchanged, editing
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
 from engine.project.report import describe_project
 from engine.project.session import continue_run, prepare_run
@@ -303,7 +303,7 @@ def train_project(args) -> int:
 
 def _train_in_project(args, project: Project, path: Path | None, run, trainer: Trainer, opened=None) -> int:
     """Train `run`; with a `path`, autosave recovery copies on the way and save the project at the end
-    (unless the file changed since it was `opened`: then it stays in the recovery copy)."""
+    (unless the file changed since it was `opened`, or the save fails: then it stays in the recovery copy)."""
     printer = Progress(sys.stdout, quiet=args.quiet)
     autosaver = Autosaver(path, interval=args.autosave_seconds) if path else None
     control = RunControl()
@@ -312,9 +312,8 @@ def _train_in_project(args, project: Project, path: Path | None, run, trainer: T
                              lambda events: [printer.show(e, trainer) for e in events], autosaver)
     if path:
         try:
-            save_unless_changed(project, path, opened, autosaver)
-        except ProjectChangedOnDisk:
-            raise  # the project is in the recovery copy already, and the message says so
+            check_unchanged(path, opened)  # another program's work there is never overwritten
+            save_project(project, path)
         except (SeqLabError, OSError) as exc:
             return _keep_in_recovery(project, path, autosaver, exc)
         autosaver.discard()
@@ -323,15 +322,18 @@ def _train_in_project(args, project: Project, path: Path | None, run, trainer: T
 
 
 def _keep_in_recovery(project: Project, path: Path, autosaver: Autosaver, error: Exception) -> int:
-    """The project could not be saved: the trained run goes to a recovery copy, named in one line."""
+    """The project could not be saved (or another program changed the file meanwhile):
+    the trained run goes to a recovery copy, named in one line. Exit 2 for a file
+    changed on disk (the person's to sort out), 1 for a save that failed."""
+    code = 2 if isinstance(error, ProjectChangedOnDisk) else 1
     try:
         autosaver.save(project)
     except (SeqLabError, OSError) as again:
         print(f"seqlab: error: {error}; the recovery copy could not be written either ({again})", file=sys.stderr)
-        return 1
+        return code
     print(f"seqlab: error: {error}. The trained run is kept in the recovery copy {autosaver.path} "
           f"(`main.py recover {path}` puts it in the file's place)", file=sys.stderr)
-    return 1
+    return code
 
 
 def _finish(args, trainer: Trainer, event, history: ScalarHistory, probes: ProbeHistory) -> int:
@@ -519,11 +521,11 @@ def cmd_export(args) -> int:
 def cmd_play(args) -> int:
     from engine.playground import Playground, out_of_range
 
-    for name, flag in (("top_k", "--top-k"), ("length", "--length"), ("beam", "--beam"),
-                       ("temperature", "--temperature"), ("seed", "--seed")):  # before the project is read
-        problem = out_of_range(name, getattr(args, name))
-        if problem:
-            raise UsageError(f"{flag} {problem}")
+    problem = out_of_range(top_k=args.top_k, length=args.length, beam=args.beam,  # before the project is read
+                           temperature=args.temperature, seed=args.seed)
+    if problem:
+        name, what = problem
+        raise UsageError(f"--{name.replace('_', '-')} {what}")
     project = open_project(_project_path(args.project))
     _show_warnings(project)
     run = project.run(args.run)

@@ -157,7 +157,7 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
     tr = spec.training
     task = task or build_task(spec.task, kind, tr.seed)
     model = build_on_meta(spec.model, task.info)
-    parameters = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
+    parameters = ModelSize.of(model).trainable
     batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
     longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
     if spec.model.family == "transformer" or longest <= max(FIT_LENGTHS):

@@ -28,13 +28,15 @@ LIMITS = {"top_k": (1, 50), "length": (1, 1000), "beam": (1, 16), "temperature":
           "seed": (0, 2**63 - 1)}
 
 
-def out_of_range(name: str, value) -> str | None:
-    """What is wrong with option `name`'s value ("must be 1 to 50, not 0"), or None."""
-    low, high = LIMITS[name]
-    if low <= value <= high:  # NaN is not
-        return None
-    return f"must be {low:g} to {high:g}, not {value}" if isinstance(low, float) else \
-        f"must be {low} to {high}, not {value}"
+def out_of_range(**options) -> tuple[str, str] | None:
+    """The first option outside LIMITS and what is wrong with it
+    (("top_k", "must be 1 to 50, not 0")), or None."""
+    for name, value in options.items():
+        low, high = LIMITS[name]
+        if not low <= value <= high:  # NaN is not
+            return name, (f"must be {low:g} to {high:g}, not {value}" if isinstance(low, float) else
+                          f"must be {low} to {high}, not {value}")
+    return None
 
 
 class PlaygroundError(SeqLabError):
@@ -123,11 +125,9 @@ class Playground:
         sample (with `temperature`); `length` is how many tokens a language model adds."""
         if mode not in MODES:
             raise PlaygroundError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        for name, value in (("beam", beam), ("temperature", temperature), ("top_k", top_k), ("length", length),
-                            ("seed", seed)):
-            problem = out_of_range(name, value)
-            if problem:
-                raise PlaygroundError(f"{name} {problem}")
+        problem = out_of_range(beam=beam, temperature=temperature, top_k=top_k, length=length, seed=seed)
+        if problem:
+            raise PlaygroundError(" ".join(problem))
         if mode == "beam" and self.kind not in ("seq2seq", "generate"):
             raise PlaygroundError("beam search applies to models that write a sequence from an input "
                                   "(seq2seq); use greedy or sample")
@@ -194,9 +194,9 @@ class Playground:
     def step_through(self, text: str, top_k: int = 5) -> list[TimeStep]:
         """The recurrent state after each input token: hidden state, cell state and
         gates of every layer, and the output distribution at that step."""
-        problem = out_of_range("top_k", top_k)
+        problem = out_of_range(top_k=top_k)
         if problem:
-            raise PlaygroundError(f"top_k {problem}")
+            raise PlaygroundError(" ".join(problem))
         if self.trainer.spec.model.family == "transformer":
             raise PlaygroundError("a Transformer has no state carried through time: it reads all positions "
                                   "at once (look at its attention instead)")

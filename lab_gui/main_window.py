@@ -505,8 +505,7 @@ class MainWindow(QMainWindow):
         # Only the lock's holder autosaves under the project's name; a read-only view's copy is its own.
         self.autosaver = Autosaver(None if self.read_only else path)
         run = project.run()
-        self.task_files.forget_project()
-        self.task_files.hold_from(project.runs)
+        self.task_files.show_project(project.runs)
         draft = None
         if isinstance(project.ui, dict) and isinstance(project.ui.get("draft"), dict):
             try:

@@ -17,17 +17,12 @@ class TaskFiles:
         self.chosen: set[str] = set()  # paths the person typed or chose here
         self.held: dict[str, TaskFile] = {}  # path -> content read here or held by the project
 
-    def forget_project(self) -> None:
-        """Another project: what this one held, and the paths chosen for it, no
-        longer apply (its own content wins over a file of the same name here)."""
+    def show_project(self, runs) -> None:
+        """Another project: what the last one held, and the paths chosen for it, no
+        longer apply; these runs' contents do, by the path each names (they win
+        over a file of the same name on this disk)."""
         self.chosen.clear()
-        self.held.clear()
-
-    def hold_from(self, runs) -> None:
-        """The contents a project's runs carry, by the path each names."""
-        for run in runs:
-            if run.task_file is not None:
-                self.held[run.task_file.path] = run.task_file
+        self.held = {run.task_file.path: run.task_file for run in runs if run.task_file is not None}
 
     def choose(self, path: str) -> None:
         """The person named `path` (typed it, or picked it in a file dialog)."""

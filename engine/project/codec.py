@@ -204,9 +204,9 @@ def _json_problem(data) -> str | None:
     while pending:
         path, value, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
-            return f"{_shown(path)} is nested more than {MAX_JSON_DEPTH} deep"
+            return f"{_short_path(path)} is nested more than {MAX_JSON_DEPTH} deep"
         if isinstance(value, float) and not math.isfinite(value):
-            return f"{_shown(path) or 'the document'} is not a finite number"
+            return f"{_short_path(path) or 'the document'} is not a finite number"
         if isinstance(value, dict):
             pending += [(f"{path}.{key}" if path else key, item, depth + 1) for key, item in value.items()]
         elif isinstance(value, list):
@@ -214,7 +214,7 @@ def _json_problem(data) -> str | None:
     return None
 
 
-def _shown(path: str) -> str:
+def _short_path(path: str) -> str:
     return path if len(path) <= 120 else path[:60] + "…" + path[-59:]  # keys can be any length
 
 

@@ -273,23 +273,3 @@ def _set_aside(lock_file: Path, stale: bytes) -> None:
         with contextlib.suppress(OSError):
             aside.unlink()
 
-
-def save_unless_changed(project, path: Path, opened: FileIdentity | None, autosaver=None) -> None:
-    """Save `project` (engine.project.Project) to `path`, unless the file there
-    changed since it was opened: then, with an `autosaver`, the project goes to
-    its recovery copy, and ProjectChangedOnDisk says where (nothing is lost)."""
-    from engine.project.files import save_project
-
-    try:
-        check_unchanged(path, opened)
-    except ProjectChangedOnDisk as exc:
-        if autosaver is None:
-            raise
-        try:
-            autosaver.save(project)
-        except (ProjectError, OSError) as again:
-            raise ProjectChangedOnDisk(f"{exc}; the recovery copy could not be written either "
-                                       f"({getattr(again, 'strerror', None) or again})") from None
-        raise ProjectChangedOnDisk(f"{exc}. This project is kept in the recovery copy {autosaver.path} "
-                                   f"(`main.py recover {path}` puts it in the file's place)") from None
-    save_project(project, path)
