@@ -7,8 +7,8 @@
 `ThreadHost` trains on a thread of this process (tests, debugging, the command
 line). `ProcessHost` (the window's default) trains on a thread of a separate
 engine process: the window's GUI thread then never competes with training for
-the GIL (DESIGN.md measured 0.57-0.74 of bare-loop speed in process, 1.01
-out of it), and an engine that dies (segfault, out of memory, kill -9) takes
+the GIL (0.57-0.74 of bare-loop speed in process, 1.01 out of it: see
+"Measured choices" in docs/ARCHITECTURE.md), and an engine that dies (segfault, out of memory, kill -9) takes
 nothing of the window with it; poll() reports the death as a RunFailed.
 
 `state` is a Checkpoint's (arrays, meta): the run continues from there.

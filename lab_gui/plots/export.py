@@ -1,6 +1,6 @@
 """Save a plot as PNG, SVG or its data as CSV, each written atomically.
 
-pyqtgraph's own SVGExporter fails on current versions (DESIGN.md), so SVG is
+pyqtgraph's own SVGExporter fails on current versions (docs/ARCHITECTURE.md), so SVG is
 rendered through QSvgGenerator: the widget paints itself as vector paths.
 """
 

@@ -31,7 +31,7 @@ class LossPanel(PlotPanel):
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.train_curve = self.loss_plot.plot(name="train", connect="finite")
         # A million steps must redraw at frame rate: draw only what is in view,
-        # and each pixel column's min and max of it (DESIGN.md, 13.5 -> 124 fps).
+        # and each pixel column's min and max of it (docs/ARCHITECTURE.md: 13.5 -> 124 fps).
         self.train_curve.setClipToView(True)
         self.train_curve.setDownsampling(auto=True, method="peak")
         self.val_curve = self.loss_plot.plot(name="validation", symbol="o", symbolSize=6)

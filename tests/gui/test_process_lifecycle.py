@@ -85,7 +85,7 @@ def test_closing_mid_training_asks_stops_the_engine_and_exits_cleanly(tmp_path):
 
 
 def test_100000_signal_emits_across_threads_arrive_without_a_crash(tmp_path):
-    # PySide6 6.12.0 on Python 3.11 aborts after ~1000 emits (DESIGN.md); it is excluded in pyproject.
+    # PySide6 6.12.0 on Python 3.11 aborts after ~1000 emits (docs/ARCHITECTURE.md); it is excluded in pyproject.
     result = _run("""
         import threading
         from PySide6.QtCore import QObject, QThread, Signal, Slot
