@@ -1,8 +1,10 @@
-"""Run a Trainer in the background, behind one interface:
+"""Run a Trainer in the background, behind one interface, `Host`:
 
     start(spec, state=None, device=None, task_file=None), pause(), resume(), step(n), stop(),
-    set(name, value), probe(), checkpoint(), flush_every(seconds),
+    set(name, value), checkpoint(), flush_every(seconds), send(command),
     poll() -> list of events, shutdown(timeout) -> bool
+
+Each control is a command of engine.commands; a host only says how one is sent.
 
 `ThreadHost` trains on a thread of this process (tests, debugging, the command
 line). `ProcessHost` (the window's default) trains on a thread of a separate
@@ -17,28 +19,81 @@ nothing of the window with it; poll() reports the death as a RunFailed.
 from __future__ import annotations
 
 import copy
+import logging
 import multiprocessing
 import signal
 import threading
 import time
 from collections import deque
+from logging.handlers import QueueHandler
+from typing import Protocol
 
 import numpy as np
 
 from engine.checkpoint import arrays_to_tensors, restore
+from engine.commands import (Command, Control, FlushEvery, Pause, Resume, SendCheckpoint, Set, Shutdown, Start, State,
+                             Step, Stop)
 from engine.errors import SeqLabError
 from engine.events import RunFailed, RunFinished, RunStarted, Scalars
-from engine.failures import failure_event, release_memory
-from engine.runner import RunControl, run_training
+from engine.failures import release_memory
+from engine.runner import RunControl, log, run_failed, run_training
 from engine.spec import ExperimentSpec
 from engine.task_file import TaskFile
 from engine.training import Trainer, resolve_device
 from engine.validation import validate_experiment
 
-State = tuple[dict, dict]  # (name -> numpy array, meta) as in a Checkpoint event
+
+class Host(Protocol):
+    """What the window drives. The controls are written here once, as the command
+    each one sends; ThreadHost and ProcessHost subclass this to inherit them and
+    define only start, send, poll and shutdown."""
+
+    flush_interval: float
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None,
+              task_file: TaskFile | None = None) -> None:
+        """Validate now (a SpecError is raised here, in the caller), then build and train in
+        the background. `task_file`: the content of the file a text_file or csv task learns from."""
+        ...
+
+    def send(self, command: Control) -> None: ...
+
+    def poll(self) -> list:
+        """Every event since the last poll, in order."""
+        ...
+
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        """Stop the run and wait for it; True if it ended in time."""
+        ...
+
+    def pause(self) -> None:
+        self.send(Pause())
+
+    def resume(self) -> None:
+        self.send(Resume())
+
+    def step(self, n: int = 1) -> None:
+        self.send(Step(n))
+
+    def stop(self) -> None:
+        self.send(Stop())
+
+    def set(self, name: str, value: float) -> None:
+        self.send(Set(name, value))
+
+    def checkpoint(self) -> None:
+        """Ask for the run's complete state now (a Checkpoint arrives through poll())."""
+        self.send(SendCheckpoint())
+
+    def flush_every(self, seconds: float) -> None:
+        """Batch the events about this often, in this run and the next."""
+        self.send(FlushEvery(seconds))
 
 
-class ThreadHost:
+class ThreadHost(Host):
     def __init__(self, flush_interval: float = 1 / 30):
         self.flush_interval = flush_interval
         self._events: deque = deque()
@@ -53,8 +108,6 @@ class ThreadHost:
 
     def start(self, spec: ExperimentSpec, state: State | None = None, device: str | None = None,
               task_file: TaskFile | None = None) -> None:
-        """Validate now (a SpecError is raised here), then build and train in the background.
-        `task_file`: the content of the file a text_file or csv task learns from."""
         if self.running and self._ended.is_set():  # the last run has ended and is letting go of its memory
             self._thread.join(30.0)
         if self.running:
@@ -82,7 +135,7 @@ class ThreadHost:
             if state is not None:
                 restore(trainer, arrays_to_tensors(state[0]), state[1])
         except Exception as exc:  # building can fail on user data (a bad CSV, say) or run out of memory
-            failure = failure_event(exc, 0, spec, _device_name(device or spec.training.device))
+            failure = run_failed(exc, 0, spec, _device_name(device or spec.training.device))
             del exc
             release_memory()
             self._emit([failure])
@@ -91,33 +144,10 @@ class ThreadHost:
         del trainer
         release_memory()
 
-    def pause(self) -> None:
-        self._control.pause()
-
-    def resume(self) -> None:
-        self._control.resume()
-
-    def step(self, n: int = 1) -> None:
-        self._control.step(n)
-
-    def stop(self) -> None:
-        self._control.stop()
-
-    def set(self, name: str, value: float) -> None:
-        self._control.set(name, value)
-
-    def probe(self) -> None:
-        """Ask for a probe snapshot now (it arrives through poll())."""
-        self._control.request_probe()
-
-    def checkpoint(self) -> None:
-        """Ask for the run's complete state now (a Checkpoint arrives through poll())."""
-        self._control.request_checkpoint()
-
-    def flush_every(self, seconds: float) -> None:
-        """Batch the events about this often, in this run and the next."""
-        self.flush_interval = seconds
-        self._control.flush_every(seconds)
+    def send(self, command: Control) -> None:
+        if isinstance(command, FlushEvery):  # the next run's RunControl starts from it
+            self.flush_interval = command.seconds
+        self._control.apply(command)
 
     def wait_events(self, timeout: float) -> None:
         """Sleep until events are waiting or `timeout` seconds pass."""
@@ -125,14 +155,12 @@ class ThreadHost:
             self._arrived.wait_for(lambda: bool(self._events), timeout)
 
     def poll(self) -> list:
-        """Every event since the last poll, in order."""
         events = []
         while self._events:
             events.append(self._events.popleft())
         return events
 
     def shutdown(self, timeout: float = 10.0) -> bool:
-        """Stop and wait for the training thread; True if it ended in time."""
         self._control.stop()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -146,6 +174,19 @@ def _device_name(requested: str) -> str:
         return str(resolve_device(requested))
     except SeqLabError:
         return requested
+
+
+class _ToTheWindow(QueueHandler):
+    """The engine process's log records go down the pipe with the events (as
+    text: a traceback cannot be pickled), and the window's ProcessHost logs them
+    there, where the window's logging is set up."""
+
+    def __init__(self, send):
+        super().__init__(None)
+        self.send = send
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        self.send([record])
 
 
 def _serve(connection, flush_interval: float) -> None:
@@ -164,20 +205,26 @@ def _serve(connection, flush_interval: float) -> None:
         with sending:
             connection.send(events)
 
+    log.addHandler(_ToTheWindow(send))
+    log.propagate = False  # logged once, by the window
+
     def read_commands() -> None:
         try:
             while True:
-                command, args = connection.recv()
-                if command == "shutdown":
-                    break
+                command = connection.recv()
                 try:
-                    if command == "start":
-                        spec_data, state, device, task_file = args
-                        host.start(ExperimentSpec.from_dict(spec_data), state, device, task_file)
-                    else:
-                        getattr(host, command)(*args)
-                except Exception as exc:  # reported, never a dead engine
+                    match command:
+                        case Shutdown():
+                            break
+                        case Start(spec, state, device, task_file):
+                            host.start(spec, state, device, task_file)
+                        case _:
+                            host.send(command)
+                except SeqLabError as exc:  # reported, never a dead engine
                     send([RunFailed(0, str(exc))])
+                except Exception as exc:  # a bug: to the log too, with where it happened
+                    log.exception("the engine process could not act on %s", type(command).__name__)
+                    send([RunFailed(0, f"{type(exc).__name__}: {exc}")])
         except (EOFError, OSError):  # the window went away
             pass
         finally:
@@ -214,7 +261,7 @@ def _describe_exit(code: int | None) -> str:
     return f"exit code {code}"
 
 
-class ProcessHost:
+class ProcessHost(Host):
     """The same interface as ThreadHost, with training in a spawned engine
     process (spawn: safe with CUDA, and nothing of the window's state is
     copied into it). The process is started once and serves run after run;
@@ -255,11 +302,11 @@ class ProcessHost:
         """A run was started and has not yet finished, failed or died."""
         return self._running
 
-    def _send(self, command: str, *args) -> None:
+    def _put(self, command: Command) -> None:
         if self._connection is None:
             return
         try:
-            self._connection.send((command, args))
+            self._connection.send(command)
         except (BrokenPipeError, OSError):
             pass  # the death is reported by poll()
 
@@ -273,32 +320,12 @@ class ProcessHost:
         self._died_reported = False
         self._running = True
         self._last_step = state[1]["step"] if state is not None else 0
-        self._send("start", spec.to_dict(), state, device, task_file)
+        self._put(Start(spec, state, device, task_file))
 
-    def pause(self) -> None:
-        self._send("pause")
-
-    def resume(self) -> None:
-        self._send("resume")
-
-    def step(self, n: int = 1) -> None:
-        self._send("step", n)
-
-    def stop(self) -> None:
-        self._send("stop")
-
-    def set(self, name: str, value: float) -> None:
-        self._send("set", name, value)
-
-    def probe(self) -> None:
-        self._send("probe")
-
-    def checkpoint(self) -> None:
-        self._send("checkpoint")
-
-    def flush_every(self, seconds: float) -> None:
-        self.flush_interval = seconds  # and for an engine process launched later
-        self._send("flush_every", seconds)
+    def send(self, command: Control) -> None:
+        if isinstance(command, FlushEvery):  # and for an engine process launched later
+            self.flush_interval = command.seconds
+        self._put(command)
 
     def poll(self) -> list:
         """Every event since the last poll; a RunFailed if the engine died mid-run."""
@@ -329,14 +356,17 @@ class ProcessHost:
                 events.extend(self._connection.recv())
         except (EOFError, OSError):
             pass
-        return events
+        records = [e for e in events if isinstance(e, logging.LogRecord)]  # from _ToTheWindow
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        return [e for e in events if not isinstance(e, logging.LogRecord)] if records else events
 
     def shutdown(self, timeout: float = 10.0) -> bool:
         """Stop the run and the engine process; True if it ended in time (else it is killed).
         What the engine sends meanwhile is kept for the next poll."""
         if self._process is None:
             return True
-        self._send("shutdown")
+        self._put(Shutdown())
         deadline = time.monotonic() + timeout
         while self._process.is_alive() and time.monotonic() < deadline:
             # Read while waiting: an engine blocked sending into a full pipe (the

@@ -8,22 +8,28 @@ events to `emit` at most every `flush_interval` seconds (or what the control's
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Callable
 
+from engine.commands import Control, FlushEvery, Pause, Resume, SendCheckpoint, Set, Step, Stop
 from engine.errors import RunTooBig, SeqLabError
-from engine.events import RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
+from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged, RunWarning
 from engine.checkpoint import checkpoint_event
-from engine.failures import failure_event, release_memory
+from engine.failures import failure_event, is_out_of_memory, release_memory
+from engine.spec import ExperimentSpec
 from engine.memory import estimate_memory
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
 
+log = logging.getLogger("seqlab.engine")
+
 
 class RunControl:
-    """Thread-safe: pause(), resume(), step(n), stop(), set(name, value)."""
+    """Thread-safe: pause(), resume(), step(n), stop(), set(name, value), or any
+    of them as a command through apply()."""
 
     def __init__(self):
         self._cond = threading.Condition()
@@ -31,7 +37,7 @@ class RunControl:
         self._stop = False
         self._budget = 0  # steps allowed while paused
         self._changes: list[tuple[str, float]] = []
-        self._requests: set[str] = set()  # "probe", "checkpoint": answered at the next chance
+        self._requests: set[str] = set()  # "checkpoint": answered at the next chance, also while paused
         self.flush_interval: float | None = None  # flush_every's, over run_training's own
 
     def flush_every(self, seconds: float) -> None:
@@ -39,6 +45,26 @@ class RunControl:
         once a second has no use for 30 batches a second, and each wakes a thread
         that takes a core from the training."""
         self.flush_interval = max(0.0, float(seconds))
+
+    def apply(self, command: Control) -> None:
+        """The one place a host's command becomes a change to the run."""
+        match command:
+            case Pause():
+                self.pause()
+            case Resume():
+                self.resume()
+            case Step(n):
+                self.step(n)
+            case Stop():
+                self.stop()
+            case Set(name, value):
+                self.set(name, value)
+            case SendCheckpoint():
+                self.request_checkpoint()
+            case FlushEvery(seconds):
+                self.flush_every(seconds)
+            case _:
+                raise TypeError(f"not a control of a run: {command!r}")
 
     def pause(self) -> None:
         with self._cond:
@@ -71,10 +97,6 @@ class RunControl:
         with self._cond:
             self._requests.add(kind)
             self._cond.notify_all()
-
-    def request_probe(self) -> None:
-        """Probe the model at the next chance (also while paused)."""
-        self._request("probe")
 
     def request_checkpoint(self) -> None:
         """Send the run's complete state at the next chance (also while paused)."""
@@ -170,8 +192,6 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         if trainer.spec.probes.every > 0 and trainer.step == 0:
             emit(budget.probe(trainer))  # where the run starts from, to compare against
         while trainer.step < trainer.total_steps and trainer.divergence is None:
-            if control.take_request("probe"):  # asked for: always answered
-                emit([*trainer.flush(), *budget.probe(trainer)])
             if control.take_request("checkpoint"):
                 emit([*trainer.flush(), checkpoint_event(trainer)])
             for name, value in control.take_changes():
@@ -221,11 +241,21 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
             final.append(checkpoint_event(trainer))
         emit([*final, RunFinished(trainer.step, reason, trainer.summary())])
     except Exception as exc:  # reported to the user as an event, with the step it happened at
-        failure = failure_event(exc, trainer.step, trainer.spec, str(trainer.device))
+        failure = run_failed(exc, trainer.step, trainer.spec, str(trainer.device))
         del exc  # its traceback holds the failed step's tensors
         emit([*_last_state(trainer, failure), failure])
         reason = "failed"
     return reason
+
+
+def run_failed(exc: Exception, step: int, spec: ExperimentSpec, device: str) -> RunFailed:
+    """The RunFailed for `exc`, called where it was caught. An exception that is
+    neither the user's to fix (a SeqLabError) nor out of memory is a bug in
+    SeqLab: it also goes to the log with its whole traceback, for whoever fixes it."""
+    if not isinstance(exc, SeqLabError) and not is_out_of_memory(exc):
+        log.error("training failed at step %d on %s: %s: %s", step, device, type(exc).__name__, exc,
+                  exc_info=exc)
+    return failure_event(exc, step, spec, device)
 
 
 def _check_memory(trainer: Trainer, emit: Emit) -> None:

@@ -139,3 +139,72 @@ def test_an_engine_whose_events_were_not_read_ends_in_time_when_shut_down():
         assert any(isinstance(e, RunFinished) for e in late) and any(isinstance(e, Checkpoint) for e in late)
     finally:
         host.shutdown(30)
+
+
+def test_a_bug_in_training_reaches_the_log_with_its_traceback(monkeypatch, caplog):
+    """A programming error (not the user's, not out of memory) is logged with the
+    traceback that says where it happened; the RunFailed still says what failed."""
+    from engine.training import Trainer
+
+    def broken(self):
+        return 1 / 0
+
+    monkeypatch.setattr(Trainer, "train_step", broken)
+    host = ThreadHost()
+    try:
+        with caplog.at_level("ERROR", logger="seqlab.engine"):
+            host.start(_spec(5))
+            failed = _collect(host, lambda e: isinstance(e, RunFailed))[-1]
+    finally:
+        assert host.shutdown(30)
+    assert failed.message.startswith("ZeroDivisionError: division by zero")
+    [record] = [r for r in caplog.records if r.name == "seqlab.engine"]
+    assert record.exc_info[0] is ZeroDivisionError
+    assert "in broken" in caplog.text and "Traceback" in caplog.text
+
+
+def test_a_bug_in_the_engine_process_reaches_the_windows_log(caplog):
+    """The engine process's log records come down the pipe and are logged in the window's process."""
+    host = ProcessHost()
+    try:
+        with caplog.at_level("ERROR", logger="seqlab.engine"):
+            spec = _spec(5)
+            # arrays that are no arrays: the engine fails restoring them, a caller's bug
+            host.start(spec, state=({"model/x": object()}, {"step": 0}))
+            failed = next(e for e in _collect(host, lambda e: isinstance(e, RunFailed)) if isinstance(e, RunFailed))
+            assert host.running is False
+    finally:
+        assert host.shutdown(30)
+    assert "TypeError" in failed.message
+    [record] = [r for r in caplog.records if r.name == "seqlab.engine"]
+    assert record.processName == "seqlab-engine" and "Traceback" in record.getMessage(), record.getMessage()
+
+
+def test_a_user_error_is_no_bug_and_is_not_logged(caplog):
+    """A state that does not fit the model is the user's to sort out: a RunFailed, no log record."""
+    host = ThreadHost()
+    try:
+        with caplog.at_level("DEBUG", logger="seqlab.engine"):
+            host.start(_spec(5), state=({}, {"step": 0}))
+            failed = _collect(host, lambda e: isinstance(e, RunFailed))[-1]
+    finally:
+        assert host.shutdown(30)
+    assert "checkpoint format" in failed.message
+    assert not [r for r in caplog.records if r.name == "seqlab.engine"]
+
+
+def test_each_control_is_one_command_applied_to_the_run():
+    from engine.commands import FlushEvery, Pause, Resume, SendCheckpoint, Set, Step, Stop
+    from engine.runner import RunControl
+
+    control = RunControl()
+    for command in (Pause(), Step(3), Set("lr", 0.5), SendCheckpoint(), FlushEvery(0.25)):
+        control.apply(command)
+    assert control.paused and control.take_changes() == [("lr", 0.5)] and control.flush_interval == 0.25
+    assert control.take_request("checkpoint") and [control.take_step() for _ in range(4)] == [True] * 3 + [False]
+    control.apply(Resume())
+    assert not control.paused
+    control.apply(Stop())
+    assert control.stop_requested
+    with pytest.raises(TypeError):
+        control.apply("pause")
