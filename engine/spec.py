@@ -28,6 +28,9 @@ POSITIONALS = ("sinusoidal", "learned", "none")
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("constant", "warmup", "cosine")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# Keys a training run takes between steps: the form's live fields, the engine's
+# Trainer.set, and a run's SettingChanged (which its project spec then follows).
+LIVE_SETTINGS = ("training.lr", "training.clip_norm", "training.teacher_forcing")
 PRECISIONS = ("fp32", "bf16")
 NONFINITE_ACTIONS = ("stop", "skip")
 GRADIENT_LOSSES = ("last", "full")

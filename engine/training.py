@@ -22,14 +22,13 @@ from engine.memory import check_model_fits
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
 from engine.optimizers import make_optimizer
 from engine.probes import ParameterGroups, run_probe
-from engine.spec import ExperimentSpec
+from engine.spec import LIVE_SETTINGS, ExperimentSpec
 from engine.step_guard import StepGuard
 from engine.task_file import TaskFile
 from engine.tasks import build_task
 from engine.validation import validate_experiment
 
 FLUSH_CAPACITY = 1024  # steps buffered on the device before a flush is forced
-LIVE_SETTINGS = ("lr", "clip_norm", "teacher_forcing")
 
 
 def available_devices() -> list[str]:
@@ -187,22 +186,16 @@ class Trainer:
         progress = min(1.0, step / max(1, self.total_steps))
         return tr.teacher_forcing + (tr.teacher_forcing_end - tr.teacher_forcing) * progress
 
-    def set(self, name: str, value: float) -> None:
-        """Change a live setting between steps: lr, clip_norm or teacher_forcing."""
-        if name not in LIVE_SETTINGS:
-            raise SpecError([(name, f"{name} cannot be changed while training "
-                                    f"(live settings: {', '.join(LIVE_SETTINGS)})")])
+    def set(self, key: str, value: float) -> None:
+        """Change a live setting (a key of LIVE_SETTINGS) between steps, within the spec's own bounds."""
+        if key not in LIVE_SETTINGS:
+            raise SpecError([(key, f"{key} cannot be changed while training "
+                                   f"(live settings: {', '.join(LIVE_SETTINGS)})")])
         value = float(value)
-        if name == "lr" and not (0.0 < value <= 10.0):
-            raise SpecError([("training.lr", f"training.lr={value} must be in (0, 10]")])
-        if name == "clip_norm" and not value >= 0.0:
-            raise SpecError([("training.clip_norm", f"training.clip_norm={value} must be at least 0")])
-        if name == "teacher_forcing" and not 0.0 <= value <= 1.0:
-            raise SpecError([("training.teacher_forcing",
-                              f"training.teacher_forcing={value} must be in [0, 1]")])
-        if name == "lr":
+        self.spec.with_overrides({key: value}).validate_fields()  # raises SpecError naming the key
+        if key == "training.lr":
             self.base_lr = value
-        elif name == "clip_norm":
+        elif key == "training.clip_norm":
             self.clip_norm = value
         else:
             self.teacher_forcing_override = value

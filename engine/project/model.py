@@ -12,10 +12,10 @@ import torch
 
 from engine.checkpoint import arrays_to_tensors, capture, restore
 from engine.errors import ProjectError, SeqLabError
-from engine.events import Checkpoint, Evaluation, ProbeSnapshot, RunFinished, Scalars
+from engine.events import Checkpoint, Evaluation, ProbeSnapshot, RunFinished, Scalars, SettingChanged
 from engine.history import ProbeHistory, ScalarHistory
 from engine.project.migrations import FORMAT_VERSION
-from engine.spec import ExperimentSpec
+from engine.spec import LIVE_SETTINGS, ExperimentSpec
 from engine.task_file import MissingTaskFile, TaskFile
 from engine.training import Trainer
 
@@ -52,7 +52,8 @@ class Run:
 
     def keep(self, events: list) -> None:
         """Add what a run's events carry to its history: scalars, evaluations,
-        probe snapshots, and the complete state a Checkpoint sends."""
+        probe snapshots, the complete state a Checkpoint sends, and the live
+        settings it took (its spec says what it trains with now: going on continues it)."""
         for event in events:
             if isinstance(event, (Scalars, Evaluation)):
                 self.history.add(event)
@@ -63,6 +64,8 @@ class Run:
                 self.modified = now_iso()
             elif isinstance(event, RunFinished):
                 self.summary = event.summary
+            elif isinstance(event, SettingChanged) and event.name in LIVE_SETTINGS:
+                self.spec = self.spec.with_overrides({event.name: event.value})
 
     def trainer(self, device: str | None = None, training: bool = True) -> Trainer:
         """A Trainer at this run's saved state, ready to continue (`training`: see Trainer)."""

@@ -37,7 +37,7 @@ def test_resuming_a_saved_run_gives_exactly_the_uninterrupted_losses(name):
 
     first = Trainer(spec)
     head = losses(first, 10)
-    first.set("lr", first.base_lr * 0.5)  # a live change must survive the save too
+    first.set("training.lr", first.base_lr * 0.5)  # a live change must survive the save too
     tensors, meta = capture(first)
     data, text = save(tensors), json.dumps(meta)  # what a project file holds: no pickle
     del first
@@ -49,7 +49,7 @@ def test_resuming_a_saved_run_gives_exactly_the_uninterrupted_losses(name):
 
     halved = Trainer(spec)
     losses(halved, 10)
-    halved.set("lr", halved.base_lr * 0.5)
+    halved.set("training.lr", halved.base_lr * 0.5)
     reference = np.concatenate([uninterrupted[:10], losses(halved, 14)])
     assert np.array_equal(np.concatenate([head, tail]), reference)
     assert not np.array_equal(reference, uninterrupted)  # the lr change mattered, so it was carried
