@@ -60,7 +60,7 @@ def window_rate(app, window, spec, steps: int, lateness_timer: bool = False) -> 
     with `lateness_timer`, the lateness (ms) of a 5 ms GUI timer meanwhile. The
     timer is left out of the throughput rounds: waking 200 times a second is
     load the window itself never makes. Each round's redraws per second go to REDRAWS."""
-    window.set_draft(spec.with_overrides({"training.steps": steps}))
+    window.document.set_draft(spec.with_overrides({"training.steps": steps}))
     lateness: list[float] = []
     clock = QElapsedTimer()
     timer = QTimer()
@@ -72,30 +72,20 @@ def window_rate(app, window, spec, steps: int, lateness_timer: bool = False) -> 
         clock.restart()
 
     timer.timeout.connect(tick)
-    redraw, redraws = window._redraw, []
-
-    def counted(force: bool = False) -> bool:
-        drawn = redraw(force)
-        if drawn:
-            redraws.append(time.perf_counter())
-        return drawn
-
-    window._redraw = counted
-    window.new_run()
-    assert window.train()
+    window.session.new_run()
+    assert window.session.train()
     loop = QEventLoop()  # wait as app.exec() does: asleep until an event comes
-    window.controller.state_changed.connect(lambda state: state == "idle" and loop.quit())
+    window.session.controller.state_changed.connect(lambda state: state == "idle" and loop.quit())
     clock.start()
     if lateness_timer:
         timer.start()
-    if window.controller.active:
+    redraws_before, began = window.redraws.redraws, time.perf_counter()
+    if window.session.active:
         loop.exec()
     timer.stop()
-    window._redraw = redraw
-    if len(redraws) > 1:
-        REDRAWS.append((len(redraws) - 1) / (redraws[-1] - redraws[0]))
-    run = window.controller.run
-    assert run.step == steps, window.banner.text()
+    REDRAWS.append((window.redraws.redraws - redraws_before) / (time.perf_counter() - began))
+    run = window.session.run
+    assert run.step == steps, window.status.banner.text()
     assert all(p.has_data() for n, p in window.panels.items() if n in ("loss", "gradients", "inside")), \
         {n: p.has_data() for n, p in window.panels.items()}
     return steady_rate(run.history.column("step"), run.history.column("wall_time")), lateness[5:]
@@ -168,21 +158,19 @@ def main() -> None:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication([])
-    from lab_gui.main_window import REDRAW_COST_FACTOR, MainWindow
+    from lab_gui.main_window import MainWindow
 
     settings = QSettings(str(Path(os.environ.get("TMPDIR", "/tmp")) / "seqlab-bench.ini"), QSettings.IniFormat)
     window = MainWindow(host_kind="process", settings=settings)
     window.resize(1480, 920)
     window.show()
     window.finish_startup(None)
-    window.controller.host.launch()
+    window.session.controller.host.launch()
     spec = spec_for(MODELS["LSTM"], "cpu")
     bare, gui = alternate(lambda: bare_rate(spec, args.steps),  # one untimed each first, the engine's too
                           lambda: window_rate(app, window, spec, args.steps)[0], args.rounds)
     late = window_rate(app, window, spec, args.steps, lateness_timer=True)[1]
-    window.trained_since_save = False  # nothing to save: close without asking
-    window.undo_stack.setClean()
-    window._update_title()
+    window.dialogs.save_discard_or_cancel = lambda *_question: "discard"  # nothing to keep
     window.close()
 
     fps = redraw_fps(app)
@@ -207,7 +195,7 @@ def main() -> None:
     print(f"GUI 5 ms timer lateness while training: p50 {np.percentile(late, 50):.2f} ms, "
           f"p99 {p99:.2f} ms, max {max(late):.1f} ms over {len(late)} ticks; target p99 <= 17 ms")
     print(f"plots redrawn while training: {statistics.median(REDRAWS[1:]):.1f} times per second (median of rounds; "
-          f"each redraw may cost at most 1/{REDRAW_COST_FACTOR:g} of the time since the last)")
+          f"each redraw may cost at most 1/{window.redraws.cost_factor:g} of the time since the last)")
     print(f"1,000,000-point loss history: {fps:.1f} redraws per second; target >= 30")
     bare_first, ours_first = statistics.median(launches["bare"]), statistics.median(launches["seqlab"])
     print(f"time to first window: bare PySide6 {bare_first:.3f} s, SeqLab {ours_first:.3f} s "

@@ -37,9 +37,9 @@ from engine.progress import Progress
 from engine.project import SUFFIX, Project, open_project, save_project
 from engine.project.lock import ProjectChangedOnDisk, check_unchanged, editing
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
-from engine.project.report import describe_project
-from engine.project.session import continue_run, prepare_run
+from engine.project.session import continue_run, going_on, prepare_run
 from engine.atomic_file import write_atomic
+from engine.describe import describe_project
 from engine.run_folder import write_run
 from engine.presets import DEFAULT_PRESET, list_presets, load_preset
 from engine.runner import RunControl
@@ -298,7 +298,8 @@ def train_project(args) -> int:
         _show_warnings(project)
         run = project.run(args.run)
         _choose_task_file(run, args)
-        return _train_in_project(args, project, path, run, prepare_run(run, args.steps, args.device), opened)
+        run = going_on(project, run, args.steps)  # the window's rule: that run, or a new one where it must
+        return _train_in_project(args, project, path, run, run.trainer(args.device), opened)
 
 
 def _train_in_project(args, project: Project, path: Path | None, run, trainer: Trainer, opened=None) -> int:

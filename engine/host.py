@@ -179,7 +179,7 @@ def _device_name(requested: str) -> str:
 class _ToTheWindow(QueueHandler):
     """The engine process's log records go down the pipe with the events (as
     text: a traceback cannot be pickled), and the window's ProcessHost logs them
-    there, where the window's logging is set up."""
+    again in the window's process, through whatever logging it has set up."""
 
     def __init__(self, send):
         super().__init__(None)

@@ -13,8 +13,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from lab_gui import theme as themes
+from lab_gui.docks import EDITING_DOCKS
 
-EDITING_DOCKS = ("architecture", "task", "training")
 FONT_SCALE = 1.5  # the widgets' text; the plots' text grows by the theme's font_scale on top
 
 
@@ -45,7 +45,7 @@ class Presentation:
     def enter(self) -> None:
         window, app = self.window, QApplication.instance()
         self.before = _Before(window.saveState(), window.normalGeometry(), window.isMaximized(), QFont(app.font()),
-                              window.theme_choice, window.run_toolbar.isVisible())
+                              window.theme_choice, window.commands.run_toolbar.isVisible())
         bigger = QFont(app.font())
         bigger.setPointSizeF(bigger.pointSizeF() * FONT_SCALE)
         app.setFont(bigger)
@@ -54,10 +54,10 @@ class Presentation:
         # The plots are the show: the diagram's area goes to them (it is one
         # press of F11 away, and it does not change while training).
         window.centralWidget().hide()
-        window.run_toolbar.show()
+        window.commands.run_toolbar.show()
         window.apply_theme(themes.CONTRAST)
         window.showFullScreen()
-        QTimer.singleShot(0, self._share_room)  # once the window has its full-screen size
+        QTimer.singleShot(0, window, self._share_room)  # once the window has its full-screen size
 
     def _share_room(self) -> None:
         """The lesson text a quarter of the width (hidden when there is no lesson), no
@@ -69,13 +69,13 @@ class Presentation:
         if not self.active:
             return
         lesson = window.docks["lesson"]
-        if lesson_text(window.project) is None:
+        if lesson_text(window.document.project) is None:
             lesson.hide()
         else:
             # both sides named: with the centre hidden, Qt otherwise splits the width evenly
             window.resizeDocks([lesson, window.docks["loss"]], [window.width() // 4, window.width() * 3 // 4],
                                QtCore.Qt.Horizontal)
-        model = window.draft.model if window.draft is not None else None
+        model = window.document.draft.model if window.document.draft is not None else None
         if model is not None:  # a panel the model has nothing for gives its room to the others
             if model.family != "transformer" and model.attention == "none":
                 window.docks["attention"].hide()
@@ -97,4 +97,4 @@ class Presentation:
             window.showMaximized()
         window.restoreState(before.state)
         window.centralWidget().show()
-        window.run_toolbar.setVisible(before.toolbar_visible)
+        window.commands.run_toolbar.setVisible(before.toolbar_visible)

@@ -10,13 +10,13 @@ import html
 import json
 from datetime import datetime
 
+from engine.describe import run_facts
+from lab_gui import APP_NAME
+from lab_gui.docks import REPORT_PLOTS
 from lab_gui.lesson_panel import lesson_html
-from lab_gui.plots.compare import architecture, number_text
 from lab_gui.plots.export import png_bytes
 from lab_gui.theme import LIGHT
 
-# The current run's plots, in the order a reader wants them.
-RUN_PLOTS = ("loss", "gradients", "attention", "inside", "norms")
 # Each plot is drawn afresh at this size in the light theme: the window's docks
 # may be dark, narrow or hidden behind a tab (a squashed strip, seen in a report).
 FIGURE_SIZE = (960, 420)
@@ -33,12 +33,10 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 """
 
 
-def build_report(window) -> str:
-    """The report of `window`'s project as HTML text."""
-    from lab_gui.main_window import APP_NAME
-
-    project, run = window.project, window.project.run()
-    name = window.path.name if window.path else "untitled project"
+def build_report(document, panels: dict) -> str:
+    """The report of `document`'s project as HTML text; `panels`: the window's plots, by dock name."""
+    project, run = document.project, document.run()
+    name = document.path.name if document.path else "untitled project"
     parts = [f"<h1>{html.escape(name)}</h1>",
              f"<p class='meta'>{APP_NAME} report, {datetime.now():%Y-%m-%d %H:%M}, "
              f"{len(project.runs)} run{'s' if len(project.runs) != 1 else ''}</p>"]
@@ -47,14 +45,14 @@ def build_report(window) -> str:
         parts.append(f"<div class='lesson'>{lesson}</div>")
     if len(project.runs) > 1:
         parts.append("<h2>Runs compared</h2>")
-        compare = _fresh(window.panels["compare"], lambda panel: panel.show_project(project))
+        compare = _fresh(panels["compare"], lambda panel: panel.show_project(project))
         parts.append(_table(*compare.table()))
         if compare.has_data():
             parts.append(_figure(compare, "Training loss and validation metric of every run"))
     parts.append(f"<h2>Run {html.escape(run.id)}: {html.escape(run.name or run.spec.name)}</h2>")
-    parts.append(_table([], _run_facts(run)))
-    for key in RUN_PLOTS:
-        panel = _fresh(window.panels[key], lambda panel: panel.show_run(run))
+    parts.append(_table([], run_facts(run)))  # the facts `main.py info` prints
+    for key in REPORT_PLOTS:  # the current run's plots, in the docks' order
+        panel = _fresh(panels[key], lambda panel: panel.show_run(run))
         if not panel.has_data():
             continue
         if key == "attention":  # every map the model has: self, cross, decoder self
@@ -68,22 +66,6 @@ def build_report(window) -> str:
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(name)} — {APP_NAME} report</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")
-
-
-def _run_facts(run) -> list[list[str]]:
-    summary = run.summary or {}
-    metric = summary.get("metric") or {}
-    facts = [["architecture", architecture(run.spec)],
-             ["task", run.spec.task.name],
-             ["parameters", f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "not trained"],
-             ["steps trained", f"{run.step:,}"],
-             ["device", summary.get("device") or "not trained"],
-             ["final training loss", number_text(summary.get("train_loss"), missing="—")],
-             [f"validation {metric.get('name', 'metric')}", number_text(metric.get("value"), missing="—")],
-             ["tokens per second", number_text(summary.get("tokens_per_second"), "{:,.0f}", "—")]]
-    if summary.get("diverged_at") is not None:
-        facts.append(["diverged at step", str(summary["diverged_at"])])
-    return facts
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

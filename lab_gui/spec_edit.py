@@ -8,6 +8,9 @@ seq2seq turns attention off), so switching family is one step, not three.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtGui import QUndoCommand
 
 from engine.errors import SpecError
 from engine.spec import TRANSFORMER_ARCHS, ExperimentSpec, get_key, parse_value
@@ -68,3 +71,22 @@ def _message_for(problems: list[tuple[str, str]], key: str) -> str:
         if field == key:
             return message
     return problems[0][1] if problems else f"{key}: not a valid value"
+
+
+class SpecEdit(QUndoCommand):
+    """One accepted edit (`result` of apply_edit on `before`), undoable: `show` puts a spec in place."""
+
+    def __init__(self, show: Callable[[ExperimentSpec], None], before: ExperimentSpec, result: EditResult):
+        shown = ", ".join(f"{key}={_plain(get_key(result.spec, key))}" for key in result.changed)
+        super().__init__(f"Set {shown}")
+        self.show, self.before, self.after = show, before, result.spec
+
+    def redo(self) -> None:
+        self.show(self.after)
+
+    def undo(self) -> None:
+        self.show(self.before)
+
+
+def _plain(value) -> str:
+    return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)

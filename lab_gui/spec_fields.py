@@ -38,7 +38,11 @@ class Field:
     choices: tuple = ()  # for a combo box; "" stands for None where the key allows it
     applies: Applies = _always
     help: str = ""
-    live: str = ""  # the Trainer setting it changes while training, if any
+
+    @property
+    def live(self) -> bool:
+        """A running training takes a new value at its next step (the engine's list, one for both)."""
+        return self.key in S.LIVE_SETTINGS
 
 
 MODEL_FIELDS = [
@@ -86,13 +90,13 @@ TRAINING_FIELDS = [
     Field("training.steps", "Steps"),
     Field("training.batch_size", "Batch size"),
     Field("training.optimizer", "Optimizer", S.OPTIMIZERS),
-    Field("training.lr", "Learning rate", live="lr"),
+    Field("training.lr", "Learning rate"),
     Field("training.schedule", "Schedule", S.SCHEDULES),
     Field("training.warmup_steps", "Warm-up steps", applies=lambda s: s.training.schedule != "constant"),
     Field("training.momentum", "Momentum", applies=lambda s: s.training.optimizer == "sgd"),
     Field("training.weight_decay", "Weight decay"),
-    Field("training.clip_norm", "Clip gradient norm", help="0 turns clipping off", live="clip_norm"),
-    Field("training.teacher_forcing", "Teacher forcing", live="teacher_forcing",
+    Field("training.clip_norm", "Clip gradient norm", help="0 turns clipping off"),
+    Field("training.teacher_forcing", "Teacher forcing",
           applies=lambda s: s.model.family == "seq2seq"),
     Field("training.teacher_forcing_end", "Teacher forcing at end", ("",),
           applies=lambda s: s.model.family == "seq2seq", help="empty: no schedule"),

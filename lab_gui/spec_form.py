@@ -4,7 +4,7 @@ edit is taken, and a refused one is shown next to its field in red."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -136,3 +136,49 @@ def _text(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+class SpecForms(QObject):
+    """The three forms (model, task, training) as one: each edit comes out of
+    `edited`, and the spec shows in all of them. Devices this machine lacks are
+    listed, greyed out, so a project made elsewhere still reads."""
+
+    edited = Signal(str, object)
+
+    def __init__(self, parent=None):
+        from engine.training import available_devices
+        from lab_gui.spec_fields import MODEL_FIELDS, TASK_FIELDS, TRAINING_FIELDS
+
+        super().__init__(parent)
+        self.forms = {"model": SpecForm(MODEL_FIELDS), "task": SpecForm(TASK_FIELDS),
+                      "training": SpecForm(TRAINING_FIELDS)}
+        for form in self.forms.values():
+            form.edited.connect(self.edited)
+        devices = available_devices()
+        device_box = self.forms["training"].editors["training.device"]
+        for index in range(device_box.count()):
+            name = device_box.itemData(index)
+            if name not in ("auto", *devices):
+                device_box.model().item(index).setEnabled(False)
+                device_box.setItemText(index, f"{name} (not available)")
+
+    def __getitem__(self, name: str) -> SpecForm:
+        return self.forms[name]
+
+    def form_of(self, key: str) -> SpecForm:
+        return next(form for form in self.forms.values() if key in form.editors)
+
+    def show_spec(self, spec: ExperimentSpec) -> None:
+        for form in self.forms.values():
+            form.clear_errors()
+            form.show_spec(spec)
+
+    def show_error(self, key: str, message: str) -> None:
+        self.form_of(key).show_error(key, message)
+
+    def clear_errors(self) -> None:
+        for form in self.forms.values():
+            form.clear_errors()
+
+    def error_text(self, key: str) -> str:
+        return self.form_of(key).error_text(key)

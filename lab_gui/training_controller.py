@@ -24,7 +24,6 @@ class TrainingController(QObject):
         self.host = host
         self.run = None  # the project Run that receives the events
         self.state = "idle"
-        self.last_failure: RunFailed | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.drain)
@@ -44,7 +43,6 @@ class TrainingController(QObject):
         A SpecError is raised here, before anything starts."""
         self.host.start(run.spec, state, device, run.task_file)
         self.run = run
-        self.last_failure = None
         self._set_state("running")
         self.poll_every(0)  # a frame, until the window has redrawn and knows its cost
         self.timer.start()
@@ -73,8 +71,6 @@ class TrainingController(QObject):
             elif isinstance(event, RunStarted):
                 self._set_state("running")
             elif isinstance(event, (RunFinished, RunFailed)):
-                if isinstance(event, RunFailed):
-                    self.last_failure = event
                 self._set_state("idle")
         self.events_arrived.emit(events)
         if self.state == "idle":

@@ -57,9 +57,20 @@ def next_training(project: Project, run: Run, spec: ExperimentSpec, more_steps: 
     return run
 
 
+def going_on(project: Project, run: Run, more_steps: int | None = None) -> Run:
+    """next_training for `main.py train PROJECT`: the run keeps its spec, and a spent
+    step budget is refused naming the flag that extends it."""
+    if more_steps is not None and more_steps < 1:
+        raise ProjectError(f"--steps must be at least 1 (got {more_steps})")
+    try:
+        return next_training(project, run, run.spec, more_steps)
+    except RunComplete as exc:
+        raise ProjectError(f"{exc}; give --steps N to train it N steps more") from None
+
+
 def prepare_run(run: Run, more_steps: int | None = None, device: str | None = None) -> Trainer:
-    """A Trainer at the run's saved state, for the command line: the run keeps
-    its spec, and goes on by next_training's rule."""
+    """A Trainer at the run's saved state (a run made for it, or one going on as
+    going_on decided), with its step budget by the same rule."""
     if more_steps is not None and more_steps < 1:
         raise ProjectError(f"--steps must be at least 1 (got {more_steps})")
     try:

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from lab_gui.playground.token_strip import TokenStrip
-from lab_gui.plots.panel import Heatmap, new_plot, one_line, set_title, sparse_ticks, style_plot, visible
+from lab_gui.plots.panel import new_plot, set_title, style_plot
 from lab_gui.theme import LIGHT, Theme
+from lab_gui.widgets import one_line, visible
+from lab_gui.widgets.heatmap import Heatmap, sparse_ticks
 
 ORDINALS = ("1st", "2nd", "3rd")
 

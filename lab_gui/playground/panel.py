@@ -19,8 +19,8 @@ from engine.errors import SeqLabError
 from lab_gui.playground.forecast_view import ForecastView
 from lab_gui.playground.output_view import OutputView
 from lab_gui.playground.step_view import StepView
-from lab_gui.plots.panel import BLANKS, labelled, one_line
 from lab_gui.theme import LIGHT, Theme
+from lab_gui.widgets import BLANKS, labelled, one_line
 
 MODE_NAMES = {"greedy": "greedy", "beam": "beam search", "sample": "sample"}
 OUTPUT, STEPS, FORECAST = range(3)

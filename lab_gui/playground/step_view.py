@@ -14,8 +14,10 @@ from superqt import QFlowLayout
 
 from lab_gui.playground.token_strip import TokenStrip
 from lab_gui.plots.inside import GATES_IN_0_1
-from lab_gui.plots.panel import finite_peak, labelled, new_plot, set_items, set_title, style_plot, visible
+from lab_gui.plots.panel import new_plot, set_title, style_plot
 from lab_gui.theme import LIGHT, Theme
+from lab_gui.widgets import labelled, set_items, visible
+from lab_gui.widgets.heatmap import finite_peak
 
 NAMES = {"hidden": "hidden state h_t", "cell": "cell state c_t"}
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from superqt import QFlowLayout
 
-from lab_gui.plots.panel import visible
+from lab_gui.widgets import visible
 from lab_gui.theme import LIGHT, Theme
 
 

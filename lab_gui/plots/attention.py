@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title, visible
+from lab_gui.plots.panel import PlotPanel, new_plot, set_title
 from lab_gui.plots.scrubber import SnapshotScrubber
+from lab_gui.widgets import set_items, visible
+from lab_gui.widgets.heatmap import Heatmap, finite_peak
 
 MAPS = {"self": "encoder self-attention", "cross": "cross-attention (decoder over input)",
         "decoder_self": "decoder self-attention"}

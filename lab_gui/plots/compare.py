@@ -3,27 +3,17 @@ table of architecture, size, final values, speed and time to a target metric."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QTableWidget, QTableWidgetItem
 
-from engine.spec import architecture
+from engine.describe import (architecture, loss_text, metric_text, parameters_text, speed_text, target_text,
+                             task_metric)
 from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
 
 COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
 MAX_POINTS = 2000  # per curve: a race of long runs stays cheap to redraw
-
-
-def time_to_target(run, target: float) -> tuple[int, float] | None:
-    """(step, seconds) of the first evaluation whose metric reached `target` (mse: fell to it)."""
-    for evaluation in run.history.evaluations:
-        found = _task_metric(evaluation.values)
-        if found is not None and ((found[1] <= target) if found[0] == "mse" else (found[1] >= target)):
-            return evaluation.step, evaluation.wall_time
-    return None
 
 
 def swatch(colour: str) -> QIcon:
@@ -97,7 +87,7 @@ class ComparePanel(PlotPanel):
                 loss_curve.setData(x, np.where(loss > 0, loss, np.nan))
             else:
                 loss_curve.setData([], [])
-            found = [(e.wall_time if wall else e.step, _task_metric(e.values)) for e in history.evaluations]
+            found = [(e.wall_time if wall else e.step, task_metric(e.values)) for e in history.evaluations]
             points = [(x, metric[1]) for x, metric in found if metric is not None]
             metric_curve.setData([p[0] for p in points], [p[1] for p in points])
         self._fill_table(runs)
@@ -107,19 +97,8 @@ class ComparePanel(PlotPanel):
     def _fill_table(self, runs) -> None:
         self.grid.setRowCount(len(runs))
         for row, run in enumerate(runs):
-            summary = run.summary or {}
-            metric = (summary.get("metric") or {})
-            reached = time_to_target(run, self.target.value())
-            values = [
-                run.name or run.id, architecture(run.spec),
-                f"{summary['parameter_count']:,}" if summary.get("parameter_count") else "",
-                str(run.step),
-                number_text(summary.get("train_loss")),
-                f"{metric.get('name', '')} {number_text(metric.get('value'))}".strip(),
-                number_text(summary.get("tokens_per_second"), "{:,.0f}"),
-                "" if not len(run.history) else
-                ("not reached" if reached is None else f"step {reached[0]}, {reached[1]:.1f} s"),
-            ]
+            values = [run.name or run.id, architecture(run.spec), parameters_text(run), str(run.step),
+                      loss_text(run), metric_text(run), speed_text(run), target_text(run, self.target.value())]
             for column, text in enumerate(values):
                 self.grid.setItem(row, column, QTableWidgetItem(text))
             self.grid.item(row, 0).setIcon(swatch(self.theme.color(row)))
@@ -136,16 +115,3 @@ class ComparePanel(PlotPanel):
     def apply_theme(self, theme) -> None:
         super().apply_theme(theme)
         self.show_project(self.project)
-
-
-def _task_metric(values: dict) -> tuple[str, float] | None:
-    """(name, value) of an evaluation's task metric, when it is finite."""
-    for name, value in values.items():
-        if name != "val_loss" and value is not None and math.isfinite(value):
-            return name, value
-    return None
-
-
-def number_text(value, pattern: str = "{:.4g}", missing: str = "") -> str:
-    """A summary number as shown in tables; `missing` where the run has none yet."""
-    return missing if value is None else pattern.format(value)

@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, label_decades, new_plot
+from lab_gui.plots.panel import PlotPanel, label_decades, new_plot
+from lab_gui.widgets.heatmap import Heatmap
 
 LOSSES = {"last position": "last", "full loss": "full"}
 

@@ -7,8 +7,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox
 
-from lab_gui.plots.panel import Heatmap, PlotPanel, finite_peak, new_plot, set_items, set_title, visible
+from lab_gui.plots.panel import PlotPanel, new_plot, set_title
 from lab_gui.plots.scrubber import SnapshotScrubber
+from lab_gui.widgets import set_items, visible
+from lab_gui.widgets.heatmap import Heatmap, finite_peak
 
 GATES_IN_0_1 = {"input", "forget", "output", "reset", "update"}  # sigmoid gates
 

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMenu,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QGraphicsItem, QLabel, QMenu,
                                QMessageBox, QToolButton, QVBoxLayout, QWidget)
 
 from superqt import QFlowLayout
 
 from lab_gui.plots.export import export_plot
 from lab_gui.theme import LIGHT, Theme
+from lab_gui.widgets import labelled
 
 
 class TimedGraphics(pg.GraphicsLayoutWidget):
@@ -143,19 +144,6 @@ class PlotPanel(QWidget):
             return False
 
 
-def labelled(label: str, widget: QWidget) -> QWidget:
-    """`widget` after its label (none when empty), as one piece: in a flow
-    layout a label wraps with its widget, never apart."""
-    piece = QWidget()
-    row = QHBoxLayout(piece)
-    row.setContentsMargins(0, 0, 6, 0)
-    row.setSpacing(4)
-    if label:
-        row.addWidget(QLabel(label))
-    row.addWidget(widget)
-    return piece
-
-
 class XAxisChoice(QComboBox):
     """Step or wall time along the bottom of a panel's `plots`: a change
     relabels them and redraws the panel."""
@@ -174,44 +162,6 @@ class XAxisChoice(QComboBox):
         for plot in self.plots:
             plot.setLabel("bottom", self.currentText())
         panel.refresh()
-
-
-def finite_peak(values) -> float:
-    """The largest absolute finite value (0 when there is none): a colour scale's
-    bound that a diverging run's Inf or NaN cannot break."""
-    values = np.asarray(values)
-    finite = np.abs(values[np.isfinite(values)])
-    return float(finite.max()) if finite.size else 0.0
-
-
-class Heatmap:
-    """An image in a plot with a colour bar beside it; cell (row, column) is
-    centred on (column, row) in the plot's coordinates, so ticks can name cells."""
-
-    def __init__(self, plot: pg.PlotItem, levels: tuple[float, float], label: str | None = None):
-        self.plot = plot
-        self.image = pg.ImageItem(axisOrder="row-major")
-        plot.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=levels, interactive=False, width=14, label=label)
-        self.colour_bar.setImageItem(self.image, insert_in=plot)
-
-    def set_colormap(self, name_or_map) -> None:
-        self.colour_bar.setColorMap(pg.colormap.get(name_or_map) if isinstance(name_or_map, str) else name_or_map)
-
-    def show(self, matrix, levels: tuple[float, float], fit: bool = True) -> None:
-        """Draw `matrix` (rows, columns) with fixed, finite colour levels; `fit` zooms
-        to it. Cells that are not finite (a diverging run) take the ends of the scale."""
-        low, high = levels
-        matrix = np.nan_to_num(np.asarray(matrix, dtype=np.float32), nan=low, posinf=high, neginf=low)
-        rows, columns = matrix.shape
-        self.image.setImage(matrix, levels=levels, autoLevels=False)
-        self.image.setRect(QRectF(-0.5, -0.5, columns, rows))
-        self.colour_bar.setLevels(levels)
-        if fit:
-            self.plot.setRange(xRange=(-0.5, columns - 0.5), yRange=(-0.5, rows - 0.5), padding=0)
-
-    def clear(self) -> None:
-        self.image.clear()
 
 
 def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
@@ -317,25 +267,9 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
     return plot
 
 
-def set_items(combo, items: list[str], data: list | None = None) -> None:
-    """Replace a combo box's items (keeping the choice if it is still there) without signals."""
-    if [combo.itemText(i) for i in range(combo.count())] == items:
-        return
-    keep = combo.currentText()
-    combo.blockSignals(True)
-    combo.clear()
-    for i, item in enumerate(items):
-        combo.addItem(item, None if data is None else data[i])
-    if keep in items:
-        combo.setCurrentIndex(items.index(keep))
-    combo.blockSignals(False)
-
-
 def label_decades(plot: pg.PlotItem, values) -> None:
     """Label a log y axis at powers of ten only (plus the ends when the data
     spans less than one): pyqtgraph's minor log labels pile up on short plots."""
-    import numpy as np
-
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values) & (values > 0)]
     axis = plot.getAxis("left")
@@ -348,23 +282,3 @@ def label_decades(plot: pg.PlotItem, values) -> None:
     if len([d for d in decades if low <= d <= high]) < 2:
         ticks += [(float(v), f"{10.0 ** v:.2g}") for v in (low, high)]
     axis.setTicks([ticks, []])
-
-
-def sparse_ticks(labels: list[str], most: int = 40) -> list[tuple[int, str]]:
-    """Ticks naming cells 0..n-1, every one while they fit, else every k-th:
-    a 64-token context labelled in full is a black smear."""
-    every = max(1, -(-len(labels) // most))
-    return [(i, visible(label)) for i, label in enumerate(labels) if i % every == 0]
-
-
-BLANKS = {" ": "␣", "\n": "⏎", "\t": "⇥"}
-
-
-def visible(token: str) -> str:
-    """A token as it can be read on a tick or a chip: blanks shown as symbols."""
-    return "".join(BLANKS.get(c, c) for c in token) if token.strip() == "" or "\n" in token else token
-
-
-def one_line(text: str) -> str:
-    """Text for a one-line field or label: line breaks shown as ⏎."""
-    return text.replace("\n", BLANKS["\n"])

@@ -58,13 +58,13 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
                 window.open_lesson(lesson)
                 window.race()
             else:
-                window.set_draft(window.draft.with_overrides({"training.steps": steps}))
-                window.train()
-            if not wait(app, lambda: not window.controller.active and not window.race_queue, timeout):
+                window.document.set_draft(window.document.draft.with_overrides({"training.steps": steps}))
+                window.session.train()
+            if not wait(app, lambda: not window.session.active and not window.session.race_queue, timeout):
                 raise TimeoutError(f"training did not end within {timeout:.0f} s")
             if run is not None:  # show this run (1-based) in the plots that show one run
-                window._run_picked(run - 1)
-            window._redraw(force=True)
+                window.session.pick_run(window.document.project.runs[run - 1].id)
+            window.redraws.redraw(force=True)
             for name in show:
                 window.docks[name].show()
                 window.docks[name].raise_()
@@ -76,14 +76,14 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
                 if hover is not None:
                     window.playground.output_view.highlight(hover)
             if presentation:
-                window.presentation_action.setChecked(True)
+                window.commands.presentation.setChecked(True)
             wait(app, lambda: False, 1.0)  # let the docks lay out and paint
             out.parent.mkdir(parents=True, exist_ok=True)
             if not window.grab().save(str(out)):
                 raise OSError(f"could not write {out}")
         finally:
-            window.controller.shutdown(10)
-            window.setWindowModified(False)  # a picture was all we wanted: no "save changes?"
+            window.session.shutdown(10)
+            window.dialogs.save_discard_or_cancel = lambda *_question: "discard"  # a picture was all we wanted
             window.close()
             # Deleted now, while the application still exists: left to Python's
             # exit, a window that had been in presentation mode crashed it.

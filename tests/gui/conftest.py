@@ -51,7 +51,7 @@ def make_window(qtbot, tmp_path, dialogs):
     yield make
     for window in made:
         if window.ready:
-            window.controller.shutdown(30)
+            window.session.controller.shutdown(30)
 
 
 def wait_until(qtbot, condition, timeout=120.0, message="condition"):
@@ -63,5 +63,5 @@ def wait_until(qtbot, condition, timeout=120.0, message="condition"):
 
 
 def train_to_end(qtbot, window, timeout=180.0):
-    assert window.train()
-    wait_until(qtbot, lambda: not window.controller.active, timeout, "the run to end")
+    assert window.session.train()
+    wait_until(qtbot, lambda: not window.session.active, timeout, "the run to end")

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from resources.translations import update
+from tests.gui.conftest import wait_until
 
 TS = update.HERE / "seqlab_ko.ts"
 
@@ -76,25 +77,25 @@ def test_the_language_follows_the_system_when_seqlab_has_it(monkeypatch):
 def test_view_language_switches_the_lesson_panel_and_menus_and_is_remembered(qtbot, make_window):
     window = make_window()
     window.open_lesson(2)
-    assert window.lessons_menu.title() == "&Lessons"
+    assert window.commands.lessons_menu.title() == "&Lessons"
     assert "Lesson 2: Vanishing gradients" in window.lesson_panel.toPlainText()
 
-    window.language_menu.actions()[2].trigger()  # 한국어
+    window.commands.language_menu.actions()[2].trigger()  # 한국어
     try:
-        qtbot.waitUntil(lambda: window.lessons_menu.title() == "레슨(&L)", timeout=5000)
+        wait_until(qtbot, lambda: window.commands.lessons_menu.title() == "레슨(&L)", 5)
         text = window.lesson_panel.toPlainText()
         assert "레슨 2: 기울기 소실" in text and "LSTM과 GRU는 성공" in text and "실행 목록" in text
         assert "python main.py lessons --only 2" in text  # the command stays as typed
-        assert window.lessons_menu.actions()[8].text() == "&9. 위치 인코딩"
+        assert window.commands.lessons_menu.actions()[8].text() == "&9. 위치 인코딩"
         assert window.docks["lesson"].windowTitle() == "레슨"
-        assert window.language_menu.title() == "언어(&L)"
+        assert window.commands.language_menu.title() == "언어(&L)"
         assert window.settings.value("language") == "ko"
-        assert window.language_actions["ko"].isChecked()
+        assert window.commands.language_actions["ko"].isChecked()
         # run names are the project's own and stay as they were
-        assert all(run.name in text for run in window.project.runs)
+        assert all(run.name in text for run in window.document.project.runs)
     finally:
         window.set_language("en")
-    qtbot.waitUntil(lambda: window.lessons_menu.title() == "&Lessons", timeout=5000)
+    wait_until(qtbot, lambda: window.commands.lessons_menu.title() == "&Lessons", 5)
     assert "Lesson 2: Vanishing gradients" in window.lesson_panel.toPlainText()
 
 
@@ -104,7 +105,7 @@ def test_a_window_opens_in_the_language_its_settings_remember(qtbot, make_window
     try:
         again = make_window(settings_name="korean")  # the same settings file
         assert again.language == "ko"
-        assert again.lessons_menu.title() == "레슨(&L)"
+        assert again.commands.lessons_menu.title() == "레슨(&L)"
         assert "메뉴에서 레슨을 여세요" in again.lesson_panel.toPlainText()
     finally:
         window.set_language("en")

@@ -5,10 +5,10 @@ from tests.gui.conftest import wait_until
 
 def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qtbot, make_window, tmp_path):
     window = make_window()
-    titles = [a.text() for a in window.lessons_menu.actions()]
+    titles = [a.text() for a in window.commands.lessons_menu.actions()]
     assert len(titles) == 12 and titles[2] == "&3. A ReLU RNN explodes; clipping tames it"
-    window.lessons_menu.actions()[2].trigger()
-    project = window.project
+    window.commands.lessons_menu.actions()[2].trigger()
+    project = window.document.project
     assert [r.name for r in project.runs] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
     text = window.lesson_panel.toPlainText()
     assert "Lesson 3" in text and "clipping keeps it finite" in text and "Race both runs" in text
@@ -17,12 +17,12 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     compare = window.panels["compare"]
     assert compare.grid.rowCount() == 2 and not compare.has_data()
     assert window.race()
-    assert not window.race_action.isEnabled()  # one race at a time
-    wait_until(qtbot, lambda: not window.controller.active and not window.race_queue, 180, "the race to end")
+    assert not window.commands.race.isEnabled()  # one race at a time
+    wait_until(qtbot, lambda: not window.session.active and not window.session.race_queue, 180, "the race to end")
     free, clipped = project.runs
     assert free.summary["diverged_at"] is not None and free.step == free.summary["diverged_at"]
     assert clipped.summary["diverged_at"] is None and clipped.step == clipped.spec.training.steps
-    window._redraw(force=True)
+    window.redraws.redraw(force=True)
     assert compare.has_data()
     rows = compare.table()[1]
     assert [row[0] for row in rows] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
@@ -41,9 +41,9 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
 
     # saved and reopened: the lesson text and both runs come back
     path = tmp_path / "lesson.seqlab"
-    assert window._save_to(path)
+    assert window.document.save_to(path)
     again = make_window(path=path)
-    assert [r.name for r in again.project.runs] == [r.name for r in project.runs]
+    assert [r.name for r in again.document.project.runs] == [r.name for r in project.runs]
     assert "Lesson 3" in again.lesson_panel.toPlainText()
     assert again.panels["compare"].table()[1][1][3] == str(clipped.step)
 
@@ -52,14 +52,14 @@ def test_race_trains_only_untrained_runs_and_a_stop_ends_it(qtbot, make_window):
     window = make_window()
     window.open_lesson(4)  # LSTM vs GRU: two runs of 1000 steps
     assert window.race()
-    wait_until(qtbot, lambda: window.project.runs[0].step > 0 or len(window.project.runs[0].history) > 0,
+    wait_until(qtbot, lambda: window.document.project.runs[0].step > 0 or len(window.document.project.runs[0].history) > 0,
                60, "the first run to start")
-    window.stop()
-    wait_until(qtbot, lambda: not window.controller.active, 60, "the stop")
+    window.session.stop()
+    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")
     qtbot.wait(200)
-    assert window.race_queue == [] and not window.controller.active
-    assert len(window.project.runs[1].history) == 0  # the second run never started
+    assert window.session.race_queue == [] and not window.session.active
+    assert len(window.document.project.runs[1].history) == 0  # the second run never started
     assert window.race()  # racing again trains only the untrained one
-    wait_until(qtbot, lambda: window.controller.run is window.project.runs[1], 30, "the second run")
-    window.stop()
-    wait_until(qtbot, lambda: not window.controller.active, 60, "the stop")
+    wait_until(qtbot, lambda: window.session.run is window.document.project.runs[1], 30, "the second run")
+    window.session.stop()
+    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")

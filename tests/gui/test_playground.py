@@ -38,7 +38,8 @@ def project_file(tmp_path_factory):
 def opened(make_window, qtbot, path, run: int):
     """The window on `path` with run `run` current and the Playground open, tried once."""
     window = make_window(path=path)
-    window._run_picked(run)
+    window.run_panel.run_picker.setCurrentIndex(run)
+    window.run_panel.run_picker.activated.emit(run)  # as a person picks it
     window.open_playground()
     panel = window.playground
     wait_until(qtbot, lambda: panel.tried, 60, "the first try")
@@ -204,20 +205,20 @@ def test_a_time_series_model_forecasts_over_a_changeable_horizon(make_window, qt
 
 def test_the_playground_follows_a_paused_run_as_it_steps_on(make_window, qtbot):
     window = make_window()
-    window.set_draft(window.draft.with_overrides({"training.steps": 100_000}))
-    assert window.train()
-    wait_until(qtbot, lambda: window.controller.run.history and len(window.controller.run.history) >= 5, 120,
+    window.document.set_draft(window.document.draft.with_overrides({"training.steps": 100_000}))
+    assert window.session.train()
+    wait_until(qtbot, lambda: window.session.run.history and len(window.session.run.history) >= 5, 120,
                "a few steps")
-    window.pause()
-    wait_until(qtbot, lambda: window.controller.state == "paused", 30, "the pause")
+    window.session.pause()
+    wait_until(qtbot, lambda: window.session.state == "paused", 30, "the pause")
     window.open_playground()
     panel = window.playground
-    run = window.controller.run
+    run = window.session.run
     # the engine sends the weights it has now, and the playground tries them
     wait_until(qtbot, lambda: run.step >= 5 and panel.weights.text() == f"weights at step {run.step:,}", 60,
                "the paused run's weights")
     step = run.step
-    window.step(3)  # three more steps, then paused again: the playground fetches the new weights
+    window.session.step(3)  # three more steps, then paused again: the playground fetches the new weights
     wait_until(qtbot, lambda: panel.weights.text() == f"weights at step {step + 3:,}", 60, "the new weights")
     assert run.step == step + 3
-    window.stop()
+    window.session.stop()

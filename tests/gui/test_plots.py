@@ -8,7 +8,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from lab_gui.plots.attention import AttentionPanel
-from lab_gui.plots.panel import Heatmap, colour_key, finite_peak, set_title
+from lab_gui.plots.panel import colour_key, set_title
+from lab_gui.widgets.heatmap import Heatmap, finite_peak
+from tests.gui.conftest import wait_until
 
 
 def test_a_heatmap_draws_inf_and_nan_cells_at_the_ends_of_a_finite_scale(qtbot):
@@ -31,14 +33,14 @@ def test_a_long_title_never_pushes_its_plot_out_of_a_narrow_dock(qtbot):
     panel.heatmap.show(np.eye(7, dtype=np.float32), (0, 1))
     title = "cross-attention (decoder over input), every head of every layer, step 600"
     set_title(panel.plot, title, panel.theme)
-    qtbot.waitUntil(lambda: panel.plot.titleLabel.text != title)
+    wait_until(qtbot, lambda: panel.plot.titleLabel.text != title, 5)
     layout = panel.graphics.ci
     assert layout.effectiveSizeHint(Qt.MinimumSize).width() < panel.graphics.width()
     assert layout.geometry().width() <= panel.graphics.width()  # the colour bar is inside the view
     shown = panel.plot.titleLabel.text
     assert shown.endswith("…") and title.startswith(shown[:-1]) and panel.plot.full_title == title
     panel.resize(1400, 320)
-    qtbot.waitUntil(lambda: panel.plot.titleLabel.text == title)  # whole again where it fits
+    wait_until(qtbot, lambda: panel.plot.titleLabel.text == title, 5)  # whole again where it fits
     key = colour_key("Loss", [("train", "#123456")])
     set_title(panel.plot, key, panel.theme)
     assert panel.plot.titleLabel.text == key  # rich text is never cut
@@ -53,14 +55,14 @@ def test_a_plain_title_is_shown_as_written_even_with_angle_brackets(qtbot):
     label = panel.plot.titleLabel.item  # the QGraphicsTextItem that draws the title
     title = "after '<eos>': layer 1, hidden state of every unit"
     set_title(panel.plot, title, panel.theme)
-    qtbot.waitUntil(lambda: label.toPlainText() == title)
+    wait_until(qtbot, lambda: label.toPlainText() == title, 5)
     panel.resize(260, 320)  # too narrow: cut with an ellipsis, the brackets still shown
-    qtbot.waitUntil(lambda: label.toPlainText() != title)
+    wait_until(qtbot, lambda: label.toPlainText() != title, 5)
     shown = label.toPlainText()
     assert shown.endswith("…") and title.startswith(shown[:-1]) and "<" in shown
     key = colour_key("Loss <all>", [("train", "#123456")])
     set_title(panel.plot, key, panel.theme)
-    qtbot.waitUntil(lambda: label.toPlainText() == "Loss <all>: train")  # a colour key is HTML, its words escaped
+    wait_until(qtbot, lambda: label.toPlainText() == "Loss <all>: train", 5)  # a colour key is HTML, its words escaped
 
 
 def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
@@ -78,13 +80,13 @@ def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
     def labels():
         return panel.heat_plot.getAxis("left")._tickLevels[0]
 
-    qtbot.waitUntil(lambda: panel.heat_plot.vb.height() > 200)
+    wait_until(qtbot, lambda: panel.heat_plot.vb.height() > 200, 5)
     panel._label_steps(steps)
     assert [name for _, name in labels()] == ["0", "100", "200", "300"]  # evenly spaced, latest included
     panel.resize(700, 150)
     axis = panel.heat_plot.getAxis("left")
     line = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
-    qtbot.waitUntil(lambda: panel.heat_plot.vb.height() < 4 * 1.8 * line)
+    wait_until(qtbot, lambda: panel.heat_plot.vb.height() < 4 * 1.8 * line, 5)
     rows = [row for row, _ in labels()]
     assert labels()[-1][1] == "300" and len(rows) <= max(1, panel.heat_plot.vb.height() // (1.8 * line))
     pixels_per_row = panel.heat_plot.vb.height() / len(steps)
@@ -129,7 +131,7 @@ def test_a_control_box_filled_after_the_panel_shows_is_wide_enough_for_its_text(
     """The attention map box was filled at the first probe, after the first show, and
     kept its empty width: "cross-att…"."""
     from lab_gui.plots.attention import MAPS
-    from lab_gui.plots.panel import set_items
+    from lab_gui.widgets import set_items
 
     panel = AttentionPanel()
     qtbot.addWidget(panel)
@@ -139,7 +141,7 @@ def test_a_control_box_filled_after_the_panel_shows_is_wide_enough_for_its_text(
     set_items(panel.which, list(MAPS.values()), list(MAPS))
     panel.which.setCurrentIndex(1)  # the longest: cross-attention (decoder over input)
     text = panel.which.fontMetrics().horizontalAdvance(panel.which.currentText())
-    qtbot.waitUntil(lambda: panel.which.width() > text)
+    wait_until(qtbot, lambda: panel.which.width() > text, 5)
 
 
 def test_an_accuracy_axis_keeps_plain_numbers_when_the_theme_changes(qtbot):

@@ -47,8 +47,8 @@ def test_main_with_no_arguments_opens_the_window_on_the_default_project(tmp_path
             windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
             if windows and windows[0].ready:
                 w = windows[0]
-                print("TITLE", w.windowTitle(), "RUN", w.project.run().name, "VISIBLE", w.isVisible())
-                print("HIDDEN DOCKS", [name for name, dock in w.docks.items() if dock.isHidden()])
+                print("TITLE", w.windowTitle(), "RUN", w.document.run().name, "VISIBLE", w.isVisible())
+                print("HIDDEN DOCKS", [name for name, dock in w.docks.docks.items() if dock.isHidden()])
                 w.close()
             else:
                 QTimer.singleShot(50, look)
@@ -67,16 +67,16 @@ def test_closing_mid_training_asks_stops_the_engine_and_exits_cleanly(tmp_path):
         w = MainWindow(host_kind="process")
         w.show()
         w.finish_startup(None)
-        w.set_draft(w.draft.with_overrides({"training.steps": 1_000_000}))
-        assert w.train()
+        w.document.set_draft(w.document.draft.with_overrides({"training.steps": 1_000_000}))
+        assert w.session.train()
         def close_when_training():
-            if w.controller.run is not None and len(w.controller.run.history) > 10:
+            if w.session.run is not None and len(w.session.run.history) > 10:
                 w.close()
             else:
                 QTimer.singleShot(50, close_when_training)
         QTimer.singleShot(50, close_when_training)
         code = app.exec()
-        print("ASKED", asked, "ENGINE ALIVE", w.controller.host.alive)
+        print("ASKED", asked, "ENGINE ALIVE", w.session.controller.host.alive)
         sys.exit(code)
     """, tmp_path)
     assert result.returncode == 0, result.stderr

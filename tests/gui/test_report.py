@@ -39,16 +39,16 @@ def images_loaded(report, tmp_path) -> list[int]:
 def test_a_lesson_report_opens_in_chromium_with_every_image_and_no_network(qtbot, make_window, tmp_path):
     window = make_window()
     window.open_lesson(9)  # two Transformer runs: attention maps as well as curves
-    for run in window.project.runs:
+    for run in window.document.project.runs:
         run.spec = run.spec.with_overrides({"training.steps": 30})
     assert window.race()
-    wait_until(qtbot, lambda: not window.controller.active and not window.race_queue, 180, "the race to end")
+    wait_until(qtbot, lambda: not window.session.active and not window.session.race_queue, 180, "the race to end")
 
     report = tmp_path / "lesson.html"
     assert window.export("report", report)
     text = report.read_text(encoding="utf-8")
     assert "Lesson 9: Positional encoding" in text and "Runs compared" in text
-    for run in window.project.runs:
+    for run in window.document.project.runs:
         assert run.name in text
     assert "Transformer" in text and "device" in text and "cpu" in text
     # self-contained: nothing to fetch

@@ -22,29 +22,29 @@ def test_a_project_naming_a_local_file_opens_reads_nothing_and_asks(qtbot, make_
 
     window = make_window()
     with files_opened() as audit:
-        assert window.open_file(path)
-        assert window.draft.task.path == str(secret)  # the run is shown as it is
+        assert window.document.open_file(path)
+        assert window.document.draft.task.path == str(secret)  # the run is shown as it is
         assert "does not hold" in window.diagram.message and "choose the file" in window.diagram.message
-        assert window.banner.action_labels() == ["Choose File…"]
-        assert not window.train()
+        assert window.status.banner.action_labels() == ["Choose File…"]
+        assert not window.session.train()
         window.open_playground()
         wait_until(qtbot, lambda: "has not been read" in window.playground.message.text(),
                    message="the Playground to say the file is missing")  # its first try comes from the event loop
     assert str(secret) not in audit.paths and str(path) in audit.paths
-    assert not window.controller.active
+    assert not window.session.active
 
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(story), ""))
-    window.banner.trigger("Choose File…")
-    assert window.draft.task.path == str(story)
-    run = window.project.run()  # the run itself now learns from the chosen file, and continues
+    window.status.banner.trigger("Choose File…")
+    assert window.document.draft.task.path == str(story)
+    run = window.document.project.run()  # the run itself now learns from the chosen file, and continues
     assert run.spec.task.path == str(story) and run.task_file.content == STORY.encode()
-    assert window.diagram.blueprint is not None and not window.banner.isVisible()
-    assert window.train()
-    wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
-    assert window.project.run() is run and run.step == 4 and len(window.project.runs) == 1
-    assert window._save_to(tmp_path / "mine.seqlab")
+    assert window.diagram.blueprint is not None and not window.status.banner.isVisible()
+    assert window.session.train()
+    wait_until(qtbot, lambda: not window.session.active, message="the run to end")
+    assert window.document.project.run() is run and run.step == 4 and len(window.document.project.runs) == 1
+    assert window.document.save_to(tmp_path / "mine.seqlab")
     story.unlink()  # the project now holds it
     run = open_project(tmp_path / "mine.seqlab").run()
     assert run.task_file is not None and run.task_file.content == STORY.encode() and run.step == 4

@@ -8,7 +8,7 @@ from tests.gui.conftest import train_to_end, wait_until
 
 def choose(window, key, value):
     """Pick `value` in a combo box the way a user does."""
-    form = next(f for f in window.forms.values() if key in f.editors)
+    form = window.forms.form_of(key)
     combo = form.editors[key]
     index = combo.findData(value)
     assert index >= 0, f"{value} is not offered for {key}"
@@ -17,7 +17,7 @@ def choose(window, key, value):
 
 
 def type_into(qtbot, window, key, text):
-    form = next(f for f in window.forms.values() if key in f.editors)
+    form = window.forms.form_of(key)
     editor = form.editors[key]
     editor.clear()
     qtbot.keyClicks(editor, text)
@@ -27,7 +27,7 @@ def type_into(qtbot, window, key, text):
 
 def quick(window, steps, probe_every=10):
     """Short runs probe on schedule (the probe time budget is for long runs)."""
-    window.set_draft(window.draft.with_overrides({"training.steps": steps, "training.eval_every": 25,
+    window.document.set_draft(window.document.draft.with_overrides({"training.steps": steps, "training.eval_every": 25,
                                                   "probes.every": probe_every, "probes.max_time_fraction": 1.0}))
 
 
@@ -37,13 +37,13 @@ def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_p
     choose(window, "model.cell", "lstm")
     choose(window, "task.name", "recall")
     type_into(qtbot, window, "model.hidden_size", "48")
-    assert window.draft.model.cell == "lstm" and window.draft.model.hidden_size == 48
+    assert window.document.draft.model.cell == "lstm" and window.document.draft.model.hidden_size == 48
     assert "rnn" in window.diagram.block_names  # the diagram follows the form
     quick(window, 100_000)
-    assert window.train()
-    wait_until(qtbot, lambda: len(window.controller.run.history) >= 60, message="60 steps")
+    assert window.session.train()
+    wait_until(qtbot, lambda: len(window.session.run.history) >= 60, message="60 steps")
     type_into(qtbot, window, "training.lr", "0.0042")
-    run = window.controller.run
+    run = window.session.run
     wait_until(qtbot, lambda: np.isclose(run.history.column("lr")[-1], 0.0042), message="the new lr in use")
     # the plots in view are drawn while training (at least once a second) ...
     wait_until(qtbot, lambda: window.panels["loss"].has_data() and window.panels["inside"].has_data(),
@@ -53,27 +53,27 @@ def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_p
     wait_until(qtbot, lambda: all(p.has_data() for p in window.panels.values() if p is not window.panels["attention"]),
                message="every plot to have data")
     assert window.panels["attention"].message.text() == "This model has no attention."
-    window.stop()
-    wait_until(qtbot, lambda: not window.controller.active, message="the stop")
+    window.session.stop()
+    wait_until(qtbot, lambda: not window.session.active, message="the stop")
     steps = run.step
     assert steps >= 60 and run.state is not None
     assert "[*]" in window.windowTitle() and window.isWindowModified()
     path = tmp_path / "lab.seqlab"
-    assert window._save_to(path)
+    assert window.document.save_to(path)
     assert not window.isWindowModified() and window.windowTitle().startswith("lab.seqlab")
 
     reopened = make_window("thread", path)
-    assert [r.id for r in reopened.project.runs] == [r.id for r in window.project.runs]
-    again = reopened.project.run()
+    assert [r.id for r in reopened.document.project.runs] == [r.id for r in window.document.project.runs]
+    again = reopened.document.project.run()
     assert again.step == steps and len(again.history) == len(run.history)
     np.testing.assert_array_equal(again.history.column("train_loss"), run.history.column("train_loss"))
-    assert reopened.draft.model.cell == "lstm"
+    assert reopened.document.draft.model.cell == "lstm"
     assert reopened.panels["loss"].has_data() and reopened.panels["inside"].has_data()
 
 
 def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
     window = make_window()
-    assert window.draft.model.family == "seq2seq" and window.draft.model.attention != "none"
+    assert window.document.draft.model.family == "seq2seq" and window.document.draft.model.attention != "none"
     quick(window, 60)
     train_to_end(qtbot, window)
     attention = window.panels["attention"]
@@ -86,26 +86,26 @@ def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
     assert loss.loss_plot.legend is None and loss.metric_plot.legend is None
     assert f"<span style='color: {window.theme.color(1)}'>validation</span>" in loss.loss_plot.titleLabel.text
     assert f"<span style='color: {window.theme.color(2)}'>sequence accuracy</span>" in loss.metric_plot.titleLabel.text
-    assert window.step_label.text() == "step 60" and window.progress.value() == 60
+    assert window.status.step_label.text() == "step 60" and window.status.progress.value() == 60
     choose(window, "model.cell", "gru")  # the trained run stays; a new one is named for what it is
-    window.new_run()
-    assert [window.run_picker.itemText(i).split(" (")[0] for i in range(window.run_picker.count())] == \
+    window.session.new_run()
+    assert [window.run_panel.run_picker.itemText(i).split(" (")[0] for i in range(window.run_panel.run_picker.count())] == \
         ["run-1: reverse-attention", "run-2: GRU seq2seq 128, attention general"]
 
 
 def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
     window = make_window()
     choose(window, "model.family", "transformer")
-    assert window.draft.model.arch == "encoder_decoder"  # the one that can learn the task
+    assert window.document.draft.model.arch == "encoder_decoder"  # the one that can learn the task
     quick(window, 40)
     train_to_end(qtbot, window)
     # the untrained default run took the new spec, and a name that says so
-    assert window.run_picker.currentText() == "run-1: Transformer encoder-decoder 1x64, 4 heads (40 steps)"
+    assert window.run_panel.run_picker.currentText() == "run-1: Transformer encoder-decoder 1x64, 4 heads (40 steps)"
     attention = window.panels["attention"]
     assert attention.has_data()
     maps = [attention.which.itemData(i) for i in range(attention.which.count())]
     assert set(maps) == {"self", "cross", "decoder_self"}
-    assert attention.head.count() == window.draft.model.heads + 1  # each head and their mean
+    assert attention.head.count() == window.document.draft.model.heads + 1  # each head and their mean
     attention.head.setCurrentIndex(2)
     assert attention._shown[0].shape[0] > 0
     assert window.panels["inside"].message.text().startswith("Gates and hidden states are shown for recurrent")
@@ -114,45 +114,45 @@ def test_transformer_trains_with_every_head_pickable(qtbot, make_window):
 def test_a_new_project_while_training_ends_the_run_and_says_so(qtbot, make_window, dialogs):
     window = make_window()
     quick(window, 100_000)
-    assert window.train()
-    run = window.controller.run
+    assert window.session.train()
+    run = window.session.run
     wait_until(qtbot, lambda: len(run.history) >= 5, message="training")
     states = []
-    window.controller.state_changed.connect(states.append)
-    window.controller.host.poll = lambda: []  # its last events lost: the window must still end the run
-    window.new_project()
+    window.session.controller.state_changed.connect(states.append)
+    window.session.controller.host.poll = lambda: []  # its last events lost: the window must still end the run
+    window.document.new_project()
     assert dialogs["shown"][0][:2] == ("question", "Unsaved changes")
-    assert states[-1] == "idle" and window.state_label.text() == "idle"
-    assert window.train_action.isEnabled() and not window.stop_action.isEnabled()
-    assert window.project.run() is not run and window.project.run().state is None
+    assert states[-1] == "idle" and window.status.state_label.text() == "idle"
+    assert window.commands.train.isEnabled() and not window.commands.stop.isEnabled()
+    assert window.document.project.run() is not run and window.document.project.run().state is None
 
 
 def test_invalid_values_are_refused_next_to_their_field_and_edits_undo(qtbot, make_window):
     window = make_window()
-    before = window.draft
+    before = window.document.draft
     form = type_into(qtbot, window, "model.hidden_size", "-5")
     assert form.error_text("model.hidden_size") == "model.hidden_size=-5 must be at least 1"
-    assert form.editors["model.hidden_size"].text() == "128" and window.draft == before
+    assert form.editors["model.hidden_size"].text() == "128" and window.document.draft == before
     type_into(qtbot, window, "model.hidden_size", "96")
-    assert form.error_text("model.hidden_size") == "" and window.draft.model.hidden_size == 96
+    assert form.error_text("model.hidden_size") == "" and window.document.draft.model.hidden_size == 96
     assert "96" in " ".join(b for b in window.diagram.block_names) or window.diagram.blueprint.total_parameters > 0
-    window.undo_action.trigger()
-    assert window.draft.model.hidden_size == 128 and form.editors["model.hidden_size"].text() == "128"
-    window.redo_action.trigger()
-    assert window.draft.model.hidden_size == 96
+    window.commands.undo.trigger()
+    assert window.document.draft.model.hidden_size == 128 and form.editors["model.hidden_size"].text() == "128"
+    window.commands.redo.trigger()
+    assert window.document.draft.model.hidden_size == 96
     choose(window, "model.family", "transformer")
     form = type_into(qtbot, window, "model.heads", "3")
     assert "not divisible by model.heads=3" in form.error_text("model.heads")
-    assert window.draft.model.heads == 4
+    assert window.document.draft.model.heads == 4
 
 
 def test_a_bad_project_file_gets_one_message_and_changes_nothing(qtbot, make_window, dialogs, tmp_path):
     window = make_window()
-    project = window.project
+    project = window.document.project
     bad = tmp_path / "broken.seqlab"
     bad.write_bytes(b"not a zip at all")
-    assert not window.open_file(bad)
-    assert window.project is project
+    assert not window.document.open_file(bad)
+    assert window.document.project is project
     (kind, title, text), = dialogs["shown"]
     assert kind == "warning" and "broken.seqlab" in text
 
@@ -190,28 +190,28 @@ def test_a_killed_engine_is_reported_and_training_starts_again(qtbot, make_windo
 
     window = make_window("process")
     quick(window, 1_000_000)
-    assert window.train()
-    run = window.controller.run
+    assert window.session.train()
+    run = window.session.run
     wait_until(qtbot, lambda: len(run.history) >= 20, message="20 steps")
-    os.kill(window.controller.host.pid, signal.SIGKILL)
+    os.kill(window.session.controller.host.pid, signal.SIGKILL)
     killed = time.monotonic()
-    wait_until(qtbot, lambda: not window.banner.isHidden(), timeout=5, message="the report")
+    wait_until(qtbot, lambda: not window.status.banner.isHidden(), timeout=5, message="the report")
     assert time.monotonic() - killed < 1.0  # issue 8: within a second
-    assert "engine process died" in window.banner.text()
+    assert "engine process died" in window.status.banner.text()
     kept = len(run.history)
-    assert kept >= 20 and window.project.run() is run
+    assert kept >= 20 and window.document.project.run() is run
     quick(window, 20)
-    assert window.train()
-    wait_until(qtbot, lambda: not window.controller.active, message="the new run")
+    assert window.session.train()
+    wait_until(qtbot, lambda: not window.session.active, message="the new run")
     assert len(run.history) == kept  # what the dead engine sent is kept as it was
-    assert window.project.run() is not run and window.project.run().step == 20
+    assert window.document.project.run() is not run and window.document.project.run().step == 20
 
 
 def test_the_dock_layout_and_theme_come_back_next_time(qtbot, make_window):
     window = make_window(settings_name="shared")
     # The docks come after the window is on screen; each is shown then and there,
     # so a layout saved at once has them (the Playground becomes a tab a moment later).
-    assert [name for name, dock in window.docks.items() if dock.isHidden()] == ["playground"]
+    assert [name for name, dock in window.docks.docks.items() if dock.isHidden()] == ["playground"]
     window.docks["norms"].hide()
     window.set_theme_choice("dark")
     window.close()
@@ -273,30 +273,25 @@ def test_garbage_is_collected_in_the_gui_thread_only(qtbot, make_window):
 
     Cycle()  # garbage now, collectable only by the cycle collector
     quick(window, 3)
-    assert window.train()
-    wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
+    assert window.session.train()
+    wait_until(qtbot, lambda: not window.session.active, message="the run to end")
     wait_until(qtbot, lambda: finalised_in, timeout=10, message="the GUI's collection")
     assert finalised_in == [threading.main_thread().name] and not gc.isenabled()
 
 
-def test_while_training_redraws_wait_a_multiple_of_their_cost_larger_on_few_cores(qtbot, make_window, monkeypatch):
+def test_the_window_redraws_a_plot_once_its_cost_allows(qtbot, make_window, monkeypatch):
+    """The scheduler's rule (tests/gui/test_redraw.py) with the window's real plots."""
     import time
 
-    from lab_gui import main_window
-
-    assert main_window.redraw_cost_factor(2) == 60 and main_window.redraw_cost_factor(4) == 30
-    assert main_window.redraw_cost_factor(8) == main_window.redraw_cost_factor(64) == 15
     window = make_window()
     panel = window.panels["loss"]
     monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.004))  # a redraw costing 4 ms
-    window._stale.add("loss")
-    assert window._redraw(force=True)
-    interval = window._redraw_interval
-    assert main_window.REDRAW_COST_FACTOR * 0.004 <= interval <= main_window.MAX_REDRAW_SECONDS
-    window._stale.add("loss")
-    assert not window._redraw()  # too soon: the plots wait, the training goes on
-    window._last_redraw -= interval
-    assert window._redraw() and "loss" not in window._stale
+    window.redraws.mark_stale(["loss"])
+    assert window.redraws.redraw(force=True)
+    assert window.redraws.interval >= window.redraws.cost_factor * 0.004
+    window.redraws.mark_stale(["loss"])
+    assert not window.redraws.redraw()  # too soon: the plots wait, the training goes on
+    assert "loss" in window.redraws.stale
 
 
 def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_window, monkeypatch):
@@ -309,18 +304,18 @@ def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_wi
     window = make_window()
     panel = window.panels["loss"]
     monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.02))  # a slow redraw: 20 ms
-    window._stale.add("loss")
-    assert window._redraw(force=True)
-    assert window.controller.timer.interval() == SLOWEST_POLL_MS
-    assert window.controller.host.flush_interval == SLOWEST_POLL_MS / 1000
+    window.redraws.mark_stale(["loss"])
+    assert window.redraws.redraw(force=True)
+    assert window.session.controller.timer.interval() == SLOWEST_POLL_MS
+    assert window.session.controller.host.flush_interval == SLOWEST_POLL_MS / 1000
     monkeypatch.setattr(panel, "refresh", lambda: None)  # a redraw costing next to nothing
-    window._stale.add("loss")
-    assert window._redraw(force=True)
-    assert window.controller.timer.interval() == FRAME_MS
-    assert window.controller.host.flush_interval == FRAME_MS / 1000
-    window.controller.poll_every(1.0)
-    window.set_draft(window.draft.with_overrides({"training.steps": 5}))
-    assert window.train()
-    assert window.controller.timer.interval() == FRAME_MS  # a run starts at the frame rate
-    assert window.controller.host.flush_interval == FRAME_MS / 1000
-    wait_until(qtbot, lambda: not window.controller.active, message="the run to end")
+    window.redraws.mark_stale(["loss"])
+    assert window.redraws.redraw(force=True)
+    assert window.session.controller.timer.interval() == FRAME_MS
+    assert window.session.controller.host.flush_interval == FRAME_MS / 1000
+    window.session.controller.poll_every(1.0)
+    window.document.set_draft(window.document.draft.with_overrides({"training.steps": 5}))
+    assert window.session.train()
+    assert window.session.controller.timer.interval() == FRAME_MS  # a run starts at the frame rate
+    assert window.session.controller.host.flush_interval == FRAME_MS / 1000
+    wait_until(qtbot, lambda: not window.session.active, message="the run to end")
