@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, RunWarning
@@ -69,8 +70,11 @@ class Progress:
         elapsed = time.monotonic() - self.started
         rate = (step - self.first_step) / elapsed if elapsed > 0 else 0
         left = (self.total - step) / rate if rate > 0 else 0
-        self.stream.write(f"\r\x1b[2K[{bar:<24}] {step}/{self.total}  loss {self.loss:.4g}  "
-                          f"{self.last_eval}  {rate:.1f} steps/s  {left:.0f}s left")
+        line = (f"[{bar:<24}] {step}/{self.total}  loss {self.loss:.4g}  "
+                f"{self.last_eval}  {rate:.1f} steps/s  {left:.0f}s left")
+        # one terminal row: a longer line wraps, and "\r" then redraws only its last row
+        width = shutil.get_terminal_size().columns - 1
+        self.stream.write("\r\x1b[2K" + (line if len(line) <= width else line[:max(width - 1, 0)] + "…"))
         self.stream.flush()
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 # Nothing here touches QtCore.Qt before the window shows (its ~90 enums cost 15 ms),
 # and engine.spec, torch and the lesson texts load after the show.
 from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from engine.errors import SeqLabError
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.start()
         self.ready = True
         self.set_theme_choice(self.settings.value("theme", "system"), remember=False)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self.docks.restore(self.settings)
         self.statusBar().clearMessage()  # "Loading…"; the project may have its own to say
         if path is None or not self.document.open_file(Path(path)):
@@ -294,6 +296,11 @@ class MainWindow(QMainWindow):
                 panel.apply_theme(theme)
             self.diagram.apply_theme(theme)
             self.playground.apply_theme(theme)
+
+    def _system_scheme_changed(self, *_scheme) -> None:
+        """The system went light or dark while the window is open: "Follow the system" follows."""
+        if self.theme_choice == "system" and not self.presentation.active:
+            self.apply_theme(themes.system_theme())
 
     def set_language(self, choice: str) -> None:
         """Show the window in another language now, and from now on."""

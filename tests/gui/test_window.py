@@ -183,6 +183,23 @@ def test_dark_theme_reaches_the_plots_and_the_diagram(qtbot, make_window):
     assert window.diagram.scene().backgroundBrush().color().name() == DARK.background
 
 
+def test_following_the_system_theme_follows_it_switching_while_open(qtbot, make_window, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from lab_gui import theme
+    from lab_gui.theme import DARK, LIGHT
+
+    window = make_window()
+    window.set_theme_choice("system")
+    monkeypatch.setattr(theme, "system_theme", lambda: DARK)  # what the system says after its switch
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.theme is DARK and window.panels["loss"].graphics.backgroundBrush().color().name() == DARK.background
+    window.set_theme_choice("light")  # a theme of the person's own stays
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.theme is LIGHT
+
+
 def test_a_killed_engine_is_reported_and_training_starts_again(qtbot, make_window):
     import os
     import signal
