@@ -27,6 +27,7 @@ import signal
 import sys
 from pathlib import Path
 
+from engine import __version__
 from engine.errors import ProjectError, SeqLabError, SpecError
 from engine.export import standalone_script, write_tensorboard
 from engine.events import RunFailed, RunFinished
@@ -78,6 +79,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py", description="SeqLab, headless.")
+    parser.add_argument("--version", action="version", version=f"SeqLab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def spec_source(p):

@@ -36,6 +36,7 @@ from engine.commands import (Command, Control, FlushEvery, Pause, Resume, SendCh
 from engine.errors import SeqLabError
 from engine.events import RunFailed, RunFinished, RunStarted, Scalars
 from engine.failures import release_memory
+from engine.logs import trace_faults
 from engine.runner import RunControl, log, run_failed, run_training
 from engine.spec import ExperimentSpec
 from engine.task_file import TaskFile
@@ -197,6 +198,7 @@ def _serve(connection, flush_interval: float) -> None:
     in batches.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the window's to handle
+    trace_faults("engine process")  # a crash in native code sends no log record: leave its stack in faults.log
     host = ThreadHost(flush_interval)
     done = threading.Event()
     sending = threading.Lock()

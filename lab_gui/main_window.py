@@ -354,7 +354,9 @@ class MainWindow(QMainWindow):
                 return
 
     def about(self) -> None:
-        QMessageBox.about(self, "About SeqLab", "SeqLab: build, train and see inside sequence models, live.")
+        from lab_gui.about import about_html  # versions, devices, the log folder
+
+        QMessageBox.about(self, "About SeqLab", about_html())
 
 
 _GARBAGE_COLLECTOR = None

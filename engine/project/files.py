@@ -35,12 +35,9 @@ _MANIFEST_SCHEMA_1 = {key: kind for key, kind in _MANIFEST_SCHEMA.items() if key
 
 
 def app_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from engine import __version__  # the source's own: an installed copy's metadata goes stale when edited
 
-    try:
-        return version("seqlab")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return __version__
 
 
 def save_project(project: Project, path: Path) -> None:
