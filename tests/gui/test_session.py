@@ -26,6 +26,11 @@ def step_once(qtbot, window) -> None:
                60, "one step, then paused")
 
 
+def stop(qtbot, window) -> None:
+    window.session.stop()
+    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")
+
+
 def test_every_live_setting_has_a_form_field_marked_live():
     assert {key for key, field in ALL_FIELDS.items() if field.live} == set(LIVE_SETTINGS)
 
@@ -50,8 +55,7 @@ def test_a_live_edit_its_undo_and_its_redo_each_reach_the_engine(qtbot, make_win
     window.commands.redo.trigger()
     step_once(qtbot, window)
     assert engine_lr(run) == 0.0123 and run.spec.training.lr == 0.0123
-    window.session.stop()
-    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")
+    stop(qtbot, window)
 
 
 def test_stop_then_train_continues_the_run_that_took_a_live_edit(qtbot, make_window):
@@ -61,8 +65,7 @@ def test_stop_then_train_continues_the_run_that_took_a_live_edit(qtbot, make_win
     type_into(qtbot, window, "training.lr", "0.0123")
     step_once(qtbot, window)
     run = window.session.run
-    window.session.stop()
-    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")
+    stop(qtbot, window)
     stopped_at = run.step
     assert stopped_at >= 2
 
@@ -74,8 +77,7 @@ def test_stop_then_train_continues_the_run_that_took_a_live_edit(qtbot, make_win
     steps = run.history.column("step")
     assert steps[0] == 0 and steps[-1] + 1 > stopped_at and (np.diff(steps) == 1).all()  # one run, going on
     assert engine_lr(run) == 0.0123
-    window.session.stop()
-    wait_until(qtbot, lambda: not window.session.active, 60, "the stop")
+    stop(qtbot, window)
 
 
 def test_the_divergence_retry_offers_a_tenth_of_the_rate_the_run_diverged_at(qtbot, make_window):
