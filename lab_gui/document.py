@@ -186,22 +186,17 @@ class Document(QObject):
         from engine.presets import DEFAULT_PRESET, load_preset
         from engine.project import Project
 
-        if self.project is not None and not self.may_discard():
-            return False
-        self.closing.emit()
         project = Project(name="untitled")
         project.add_run(load_preset(DEFAULT_PRESET), name=DEFAULT_PRESET)
-        self._take_lock(None, read_only=False, opened=None)
-        self.show_project(project, None)
-        return True
+        return self.replace_with(project, unsaved=False)
 
-    def replace_with(self, project) -> bool:
-        """Show `project` as new, unsaved work (a lesson), once the current work may go."""
+    def replace_with(self, project, unsaved: bool = True) -> bool:
+        """Show `project`, in no file (`unsaved`: work to keep, as a lesson is), once the current work may go."""
         if not self.may_discard():
             return False
         self.closing.emit()
         self._take_lock(None, read_only=False, opened=None)
-        self.show_project(project, None, unsaved=True)
+        self.show_project(project, None, unsaved=unsaved)
         return True
 
     def ask_open(self) -> bool:

@@ -3,8 +3,10 @@ history, autosave a recovery copy on the way, and record the final state."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable
 
+from engine.describe import steps_done
 from engine.errors import ProjectError
 from engine.events import RunFailed, RunFinished, RunWarning, Scalars
 from engine.project.model import Project, Run
@@ -27,7 +29,7 @@ def continues(run: Run, spec: ExperimentSpec) -> bool:
     history reaches it, and `spec` differs from the run's own at most in its step budget."""
     if run.state is None:
         return False
-    if len(run.history) and int(run.history.column("step")[-1]) + 1 != run.step:
+    if steps_done(run) != run.step:
         return False  # events after the state it holds: going on would repeat steps
     return _without_steps(run.spec) == _without_steps(spec)
 
@@ -42,42 +44,40 @@ def next_training(project: Project, run: Run, spec: ExperimentSpec, more_steps: 
     - an untrained run: that run, taking `spec`."""
     if more_steps is not None and more_steps < 1:
         raise ProjectError(f"more steps must be at least 1 (got {more_steps})")
-    if continues(run, spec):
-        run.spec = spec.with_overrides({"training.steps": _budget(run, spec, more_steps)})
-        return run
-    if run.state is not None or len(run.history):
-        same_task = spec.task == run.spec.task  # the file it learned from still applies
-        return project.add_run(spec, name=architecture(spec), task_file=run.task_file if same_task else None)
-    described, was = architecture(spec), architecture(run.spec)
-    if described != was and run.name in (run.spec.name, was):
-        run.name = described  # a name given for its old architecture would mislead
-    if more_steps is not None:
-        spec = spec.with_overrides({"training.steps": more_steps})
-    run.spec = spec
+    if not continues(run, spec):
+        if run.state is not None or len(run.history):
+            same_task = spec.task == run.spec.task  # the file it learned from still applies
+            return project.add_run(spec, name=architecture(spec), task_file=run.task_file if same_task else None)
+        described, was = architecture(spec), architecture(run.spec)
+        if described != was and run.name in (run.spec.name, was):
+            run.name = described  # a name given for its old architecture would mislead
+    run.spec = spec.with_overrides({"training.steps": _budget(run, spec, more_steps)})
     return run
 
 
 def going_on(project: Project, run: Run, more_steps: int | None = None) -> Run:
-    """next_training for `main.py train PROJECT`: the run keeps its spec, and a spent
-    step budget is refused naming the flag that extends it."""
-    if more_steps is not None and more_steps < 1:
-        raise ProjectError(f"--steps must be at least 1 (got {more_steps})")
-    try:
+    """next_training for `main.py train PROJECT`: the run keeps its spec."""
+    with _in_command_line_words(more_steps):
         return next_training(project, run, run.spec, more_steps)
-    except RunComplete as exc:
-        raise ProjectError(f"{exc}; give --steps N to train it N steps more") from None
 
 
 def prepare_run(run: Run, more_steps: int | None = None, device: str | None = None) -> Trainer:
     """A Trainer at the run's saved state (a run made for it, or one going on as
     going_on decided), with its step budget by the same rule."""
+    with _in_command_line_words(more_steps):
+        run.spec = run.spec.with_overrides({"training.steps": _budget(run, run.spec, more_steps)})
+    return run.trainer(device)
+
+
+@contextlib.contextmanager
+def _in_command_line_words(more_steps: int | None):
+    """The rule's refusals as the command line says them: naming --steps, the flag that extends a run."""
     if more_steps is not None and more_steps < 1:
         raise ProjectError(f"--steps must be at least 1 (got {more_steps})")
     try:
-        run.spec = run.spec.with_overrides({"training.steps": _budget(run, run.spec, more_steps)})
+        yield
     except RunComplete as exc:
         raise ProjectError(f"{exc}; give --steps N to train it N steps more") from None
-    return run.trainer(device)
 
 
 def _budget(run: Run, spec: ExperimentSpec, more_steps: int | None) -> int:
