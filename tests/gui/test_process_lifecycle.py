@@ -43,13 +43,15 @@ def test_main_with_no_arguments_opens_the_window_on_the_default_project(tmp_path
             windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
             loaded = [name for name in ("torch", "pyqtgraph", "engine.spec") if name in sys.modules]
             print("FIRST", [w.isVisible() for w in windows], "Qt" in QtCore.__dict__, loaded)
+        def report(w):
+            print("TITLE", w.windowTitle(), "RUN", w.document.run().name, "VISIBLE", w.isVisible())
+            print("HIDDEN DOCKS", [name for name, dock in w.docks.docks.items() if dock.isHidden()])
+            w.close()
         def look():
             windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
             if windows and windows[0].ready:
-                w = windows[0]
-                print("TITLE", w.windowTitle(), "RUN", w.document.run().name, "VISIBLE", w.isVisible())
-                print("HIDDEN DOCKS", [name for name, dock in w.docks.docks.items() if dock.isHidden()])
-                w.close()
+                # the default layout, queued by the start-up that set `ready`, runs first
+                QTimer.singleShot(0, lambda: report(windows[0]))
             else:
                 QTimer.singleShot(50, look)
         QTimer.singleShot(0, first_look)
