@@ -3,6 +3,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -10,3 +12,26 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Engine processes and command-line runs in the tests log to a folder of their own, not the person's.
 os.environ.setdefault("SEQLAB_LOG_DIR", tempfile.mkdtemp(prefix="seqlab-test-logs-"))
+
+
+@pytest.fixture(scope="session")
+def trained_preset():
+    """train(preset, steps, overrides=None): the preset trained headless on the CPU,
+    once per test session: engine and window tests that ask for the same run share
+    it (tests only read it)."""
+    from engine.presets import load_preset
+    from engine.training import Trainer
+
+    made = {}
+
+    def train(preset: str, steps: int, overrides: dict | None = None):
+        key = (preset, steps, tuple(sorted((overrides or {}).items())))
+        if key not in made:
+            spec = load_preset(preset).with_overrides({"probes.every": 0, "training.eval_every": 10**6,
+                                                       "training.device": "cpu", **(overrides or {})})
+            trainer = Trainer(spec)
+            trainer.run_steps(steps)
+            made[key] = trainer
+        return made[key]
+
+    return train

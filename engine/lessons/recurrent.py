@@ -60,12 +60,15 @@ def _recall_distance(quick):
 def vanishing_runs(quick):
     distance = _recall_distance(quick)
     # Adam rescales even tiny gradients, so given thousands of steps a plain RNN
-    # sometimes learns this too; within 500 it does not, and its gradient still
-    # reaches the first step orders of magnitude weaker.
-    steps = 500
+    # sometimes learns this too; within 300 it does not, and its gradient still
+    # reaches the first step orders of magnitude weaker (the longer it trains, the
+    # less weak: past 400 steps the ratio sometimes comes within 100x of the LSTM's).
+    # With 16-wide embeddings and a forget bias of 4 the LSTM and GRU learn it
+    # within 300 steps in every seed tried (20); at 8 and 3, two seeds in twenty missed the claim.
+    steps = 300
     return [(f"{CELL_NAMES[cell]} recall over {distance} steps",
-             spec_of(RECALL, model__cell=cell, task__distractors=distance - 1, training__steps=steps,
-                     name=f"recall-{cell}"))
+             spec_of(RECALL, model__cell=cell, model__embedding_size=16, model__forget_bias=4.0,
+                     task__distractors=distance - 1, training__steps=steps, name=f"recall-{cell}"))
             for cell in ("rnn_tanh", "lstm", "gru")]
 
 
@@ -91,11 +94,17 @@ def vanishing_measure(quick, device):
 
 
 # ------------------------------------------------------------------ 3. exploding ReLU RNN
+CLIP = 0.1
+
+
 def exploding_runs(quick):
+    # SGD at 5.0 (momentum 0.9) makes every seed tried (40) diverge within 20 steps
+    # unclipped, and clipping at 0.1 keeps every one finite for all 300; at 3.0 and
+    # 0.5 one seed in four stayed finite unclipped or diverged clipped.
     base = {**RECALL, "model.cell": "rnn_relu", "model.hidden_size": 64, "task.distractors": 49,
-            "training.optimizer": "sgd", "training.lr": 3.0, "training.batch_size": 32, "training.steps": 300}
+            "training.optimizer": "sgd", "training.lr": 5.0, "training.batch_size": 32, "training.steps": 300}
     return [("ReLU RNN, no clipping", spec_of(base, training__clip_norm=0.0, name="relu-no-clip")),
-            ("ReLU RNN, clipped at 0.5", spec_of(base, training__clip_norm=0.5, name="relu-clipped"))]
+            (f"ReLU RNN, clipped at {CLIP}", spec_of(base, training__clip_norm=CLIP, name="relu-clipped"))]
 
 
 def _train_until_diverged(spec, device):
@@ -122,7 +131,7 @@ def exploding_measure(quick, device):
     where = (f"diverged at step {diverged.step} (loss {diverged.loss:.3g}, gradient norm {diverged.grad_norm:.3g})"
              if diverged else "stayed finite")
     return Outcome(
-        f"no clipping: the gradient norm rose {spike:.0f}x and the run {where}; clipped at 0.5: "
+        f"no clipping: the gradient norm rose {spike:.0f}x and the run {where}; clipped at {CLIP}: "
         f"{clip_trainer.step} steps, all finite, final loss {clip_losses[-1]:.2f}",
         passed, {"diverged_at": diverged.step if diverged else None, "spike": spike,
                  "clipped_steps": clip_trainer.step, "grad_norms": finite.tolist()})
@@ -134,6 +143,8 @@ def lstm_gru_runs(quick):
         "model.embedding_size": 32, "model.hidden_size": 64, "model.layers": 1, "model.dropout": 0.0,
         "task.length": 32,
         "training.steps": 500 if quick else 1000, "probes.every": 0, "training.eval_every": 100})
+    if quick:  # at 0.003 the GRU was still 0.03 ahead after 500 steps; at 0.01 both have levelled off
+        base = base.with_overrides({"training.lr": 0.01})
     return [(f"{name} on Shakespeare", base.with_overrides({"model.cell": cell, "name": f"shakespeare-{cell}"}))
             for cell, name in (("lstm", "LSTM"), ("gru", "GRU"))]
 
@@ -171,11 +182,16 @@ def _majority_score(trainer) -> float:
 
 def shapes_runs(quick):
     steps = {"many-to-one": 150, "many-to-many": 300, "one-to-many": 300} if quick else {}
+    # quick: at the preset's 0.002 the language model scored 0.35-0.37 in 300 steps, close to
+    # the 0.30 it must beat; at 0.01 it scores 0.43-0.45
+    rates = {"many-to-many": 0.01} if quick else {}
     runs = []
     for shape, preset, _ in SHAPES:
         spec = load_preset(preset).with_overrides({"probes.every": 0, "model.hidden_size": 64})
         if shape in steps:
             spec = spec.with_overrides({"training.steps": steps[shape]})
+        if shape in rates:
+            spec = spec.with_overrides({"training.lr": rates[shape]})
         runs.append((f"{shape}: {preset}", spec))
     return runs
 

@@ -7,6 +7,7 @@ from engine.playground import Playground, PlaygroundError
 from engine.presets import load_preset
 from engine.project import open_project, save_project
 from engine.training import Trainer
+from tests.engine.helpers import PLAYGROUND_REVERSER, PLAYGROUND_SINES, PLAYGROUND_WRITER
 from tests.engine.project_helpers import trained_project
 
 
@@ -19,32 +20,52 @@ def playground(preset: str, steps: int, **overrides) -> Playground:
 
 
 @pytest.fixture(scope="module")
-def reverser():
-    return playground("reverse-attention", 700)
+def reverser(trained_preset):
+    return Playground(trained_preset(*PLAYGROUND_REVERSER))
 
 
 @pytest.fixture(scope="module")
-def writer():
-    return playground("shakespeare-lstm", 30, **{"model.hidden_size": 64, "model.layers": 1})
+def writer(trained_preset):
+    return Playground(trained_preset(*PLAYGROUND_WRITER))
+
+
+def confident_and_right(reverser, count=20) -> list[str]:
+    """Validation inputs the reverser reverses, each token written with probability over 0.9."""
+    return [text for text in reverser.examples(count)
+            if (found := reverser.predict(text)).text == text[::-1] and min(top[0][1] for top in found.top) > 0.9]
 
 
 def test_a_trained_reverser_reverses_typed_input_and_its_attention_is_the_anti_diagonal(reverser):
-    for text in reverser.examples(3):
-        found = reverser.predict(text)
-        assert found.text == text[::-1] and found.output_tokens == list(text[::-1]) + ["<eos>"]
+    # Which few inputs a trained model gets wrong differs from one CPU to another, so the
+    # claims are over 40 inputs, each with room to spare: it reversed all 40, its attention
+    # peaked on the mirrored input for 0.985-1.0 of the outputs and wrote 0.995-1.0 of its
+    # tokens with probability over 0.9 (seeds 0-11, one or two threads).
+    texts = reverser.examples(40)
+    assert len(texts) == 40
+    found = [reverser.predict(text) for text in texts]
+    right = [(text, f) for text, f in zip(texts, found) if f.text == text[::-1]]
+    assert len(right) >= 0.85 * len(texts), [(t, f.text) for t, f in zip(texts, found)]
+    for text, f in right:
+        assert f.output_tokens == list(text[::-1]) + ["<eos>"]
+    confidence = []
+    for text, f in zip(texts, found):
         # greedy writes the likeliest token each time, and says how likely
-        for token, top in zip(found.output_tokens, found.top):
-            assert top[0][0] == token and top[0][1] > 0.5
-            assert [p for _, p in top] == sorted((p for _, p in top), reverse=True) and len(top) == 5
-        attention = found.attention
-        assert attention.shape == (len(text) + 1, len(text)) and found.attention_keys == list(text)
+        for token, top in zip(f.output_tokens, f.top):
+            assert top[0][0] == token and len(top) == 5
+            assert [p for _, p in top] == sorted((p for _, p in top), reverse=True)
+            confidence.append(top[0][1])
+        attention = f.attention
+        assert attention.shape == (len(f.output_tokens), len(text)) and f.attention_keys == list(text)
         np.testing.assert_allclose(attention.sum(1), 1.0, atol=1e-4)
-        mirrored = [int(attention[i].argmax()) == len(text) - 1 - i for i in range(len(text))]
-        assert sum(mirrored) >= 0.8 * len(text)
+    assert np.mean(np.array(confidence) > 0.9) >= 0.9
+    mirrored = [int(f.attention[i].argmax()) == len(text) - 1 - i
+                for text, f in zip(texts, found) for i in range(min(len(text), len(f.output_tokens)))]
+    assert np.mean(mirrored) >= 0.9
 
 
 def test_beam_search_and_sampling_decode_the_same_model(reverser):
-    text = reverser.examples(1)[0]
+    # an input it is sure of (each token over 0.9): there beam search and a cold sample agree with greedy
+    text = confident_and_right(reverser)[0]
     greedy = reverser.predict(text)
     assert reverser.predict(text, mode="beam", beam=4).text == greedy.text
     # a cold temperature samples what greedy picks; the same seed samples the same
@@ -107,15 +128,19 @@ def test_a_transformer_language_models_attention_looks_only_back():
         gpt.step_through("To be")
 
 
-def test_a_forecast_beats_the_mean_and_its_truth_is_the_series_itself():
-    sines = playground("sines-lstm", 200)
+def test_a_forecast_beats_the_mean_and_its_truth_is_the_series_itself(trained_preset):
+    sines = Playground(trained_preset(*PLAYGROUND_SINES))
     pool = sines.task.val_pool
     forecast = sines.forecast(0, 20)
     assert forecast.predicted.shape == forecast.truth.shape == (20,)
     assert forecast.truth[-1] == pytest.approx(float(pool.target[0, -1]))
     assert len(forecast.history) + 20 == pool.src.shape[1] + sines.task.spec.horizon
-    error = np.abs(forecast.predicted - forecast.truth).mean()
-    assert error < 0.6 * np.abs(forecast.truth - forecast.history.mean()).mean()
+    # Three steps ahead, its own forecasts fed back, over 32 series: 0.23-0.37 of the error of
+    # the history's mean after 400 steps (seeds 0-9). One series 20 steps ahead is no claim:
+    # even the preset's full 1000 steps leave about half of them no better than the mean.
+    forecasts = [sines.forecast(i, 3) for i in range(32)]
+    error = sum(np.abs(f.predicted - f.truth).mean() for f in forecasts)
+    assert error < 0.6 * sum(np.abs(f.truth - f.history.mean()).mean() for f in forecasts)
     with pytest.raises(PlaygroundError, match="horizon"):
         sines.forecast(0, 10_000)
     with pytest.raises(PlaygroundError, match="validation series"):

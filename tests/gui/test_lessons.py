@@ -9,7 +9,7 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     assert len(titles) == 12 and titles[2] == "&3. A ReLU RNN explodes; clipping tames it"
     window.commands.lessons_menu.actions()[2].trigger()
     project = window.document.project
-    assert [r.name for r in project.runs] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
+    assert [r.name for r in project.runs] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.1"]
     text = window.lesson_panel.toPlainText()
     assert "Lesson 3" in text and "clipping keeps it finite" in text and "Race both runs" in text
     assert window.isWindowModified()
@@ -25,7 +25,7 @@ def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qt
     window.redraws.redraw(force=True)
     assert compare.has_data()
     rows = compare.table()[1]
-    assert [row[0] for row in rows] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.5"]
+    assert [row[0] for row in rows] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.1"]
     assert rows[0][1] == rows[1][1] == "ReLU RNN 1x64"
     assert int(rows[1][3]) == clipped.step and rows[1][4]  # steps and a final loss
     for row, (loss_curve, _) in enumerate(compare.curves.values()):
