@@ -29,7 +29,7 @@ MODELS = {
 
 def sync(device: torch.device) -> None:
     if device.type == "cuda":
-        torch.cuda.synchronize()
+        torch.cuda.synchronize(device)  # cuda:N's work, not the current device's
 
 
 def spec_for(overrides: dict, device: str) -> ExperimentSpec:

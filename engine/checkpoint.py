@@ -1,6 +1,7 @@
 """A Trainer's complete state as named CPU tensors and plain JSON, so a run can
 be saved without pickle (safetensors + JSON) and resumed exactly: weights,
-optimizer state, every random generator, the step, live settings, counters.
+optimizer state, every random generator, the step, live settings, counters,
+and in fp16 the gradient scaler's state.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def capture(trainer: Trainer) -> tuple[dict[str, torch.Tensor], dict]:
         "last_evaluation": dict(trainer.last_evaluation),
         "optimizer_groups": groups, "optimizer_numbers": numbers, "skipped_steps": trainer.skipped_steps,
     }
+    if trainer.scaler is not None:  # fp16: the gradient scaler's scale and how long it has held
+        state = trainer.scaler.state_dict()
+        meta["scaler"] = {"scale": state["scale"], "growth_tracker": state["_growth_tracker"],
+                          "overflow_steps": trainer.guard.overflow_steps,
+                          "overflows_in_a_row": trainer.guard.overflows_in_a_row}
     return tensors, meta
 
 
@@ -58,7 +64,8 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     if missing or unexpected:
         raise SeqLabError(f"the checkpoint does not fit this model: missing {missing[:3]}, "
                           f"unexpected {unexpected[:3]}")
-    wrong = [n for n, t in model_state.items() if tuple(t.shape) != tuple(expected[n].shape)]
+    sized = not getattr(trainer.model, "sized_by_its_counts", False)  # a Markov chain checks its own
+    wrong = [n for n, t in model_state.items() if sized and tuple(t.shape) != tuple(expected[n].shape)]
     if wrong:
         name = wrong[0]
         raise SeqLabError(f"the checkpoint does not fit this model: {name} is "
@@ -101,6 +108,12 @@ def restore(trainer: Trainer, tensors: dict[str, torch.Tensor], meta: dict) -> N
     trainer.tokens_seen = int(meta["tokens_seen"])
     trainer.train_seconds = float(meta["train_seconds"])
     trainer.skipped_steps = int(meta.get("skipped_steps", 0))
+    scaler = meta.get("scaler")
+    if trainer.scaler is not None and scaler is not None:  # a run saved in fp16 that goes on in fp16
+        trainer.scaler.load_state_dict({**trainer.scaler.state_dict(), "scale": float(scaler["scale"]),
+                                        "_growth_tracker": int(scaler["growth_tracker"])})
+        trainer.guard.overflow_steps = int(scaler["overflow_steps"])
+        trainer.guard.overflows_in_a_row = int(scaler["overflows_in_a_row"])
     trainer.continue_clock(float(meta["elapsed"]))
     trainer.last_train_loss = math.nan if meta["last_train_loss"] is None else float(meta["last_train_loss"])
     # null: a value that was not finite (a diverged run's), saved as none

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                        help="change one spec field, e.g. --set model.cell=gru (repeatable)")
         p.add_argument("--steps", type=int, help="training steps (training.steps); for a PROJECT.seqlab, how many more")
-        p.add_argument("--device", help="auto, cpu, cuda or mps (training.device)")
+        p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps (training.device)")
         p.add_argument("--seed", type=int, help="random seed (training.seed)")
 
     train = commands.add_parser("train", help="train an experiment, or continue a project's run")
@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     lessons.add_argument("--quick", action="store_true", help="smaller runs (the size the tests use)")
     lessons.add_argument("--only", action="append", default=[], metavar="N",
                          help="run only lesson N (a number or a name; repeatable, or N,M)")
-    lessons.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
+    lessons.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default auto)")
     lessons.add_argument("--json", help="also write the results to this file as JSON")
     lessons.set_defaults(func=cmd_lessons)
 

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from engine.spec import architecture
 
-__all__ = ["MISSING", "StatusTexts", "architecture", "describe_project", "latest", "loss_text", "metric_text",
-           "number_text", "parameters_text", "run_facts", "speed_text", "status_texts", "steps_done",
+__all__ = ["MISSING", "StatusTexts", "architecture", "describe_project", "device_text", "latest", "loss_text",
+           "metric_text", "number_text", "parameters_text", "precision_text", "run_facts", "speed_text",
+           "status_texts", "steps_done",
            "summary_metric", "target_text", "task_metric", "time_to_target"]
 
 MISSING = "—"  # a number a run does not have yet, where a blank would read as a fault
@@ -100,6 +101,22 @@ def speed_text(run, missing: str = "") -> str:
     return number_text((run.summary or {}).get("tokens_per_second"), "{:,.0f}", missing)
 
 
+def device_text(device: str, precision: str = "") -> str:
+    """"cuda:0, bf16": where a run trains, and in what when it is not plain fp32."""
+    return f"{device}, {precision}" if precision and precision != "fp32" else device
+
+
+def precision_text(run, missing: str = "not trained") -> str:
+    """What the run trained in (fp32, bf16, fp16), as its summary holds it; a run
+    trained before SeqLab resolved precision trained in what its spec says."""
+    summary = run.summary or {}
+    if summary.get("precision"):
+        return str(summary["precision"])
+    if not summary.get("device"):
+        return missing
+    return run.spec.training.precision if run.spec.training.precision != "auto" else MISSING
+
+
 def run_facts(run) -> list[tuple[str, str]]:
     """(what, value) rows about one run, for the report's table and `main.py info`."""
     summary = run.summary or {}
@@ -109,6 +126,7 @@ def run_facts(run) -> list[tuple[str, str]]:
              ("parameters", parameters_text(run, "not trained")),
              ("steps trained", f"{run.step:,}"),
              ("device", str(summary.get("device") or "not trained")),
+             ("precision", precision_text(run)),
              ("final training loss", loss_text(run, MISSING)),
              (f"validation {name or 'metric'}", number_text(value, missing=MISSING)),
              ("tokens per second", speed_text(run, MISSING))]

@@ -17,6 +17,7 @@ class RunStarted:
     total_steps: int
     start_step: int
     summary: str  # the model's shape summary as text
+    precision: str = ""  # what it trains in: fp32, bf16 or fp16 (training.precision resolved)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 
+from engine.describe import device_text
 from engine.events import Evaluation, RunFinished, RunStarted, Scalars, SettingChanged, RunWarning
 from engine.training import Trainer
 
@@ -39,7 +40,8 @@ class Progress:
                 spec = trainer.spec
                 model = spec.model.family if spec.model.family != "transformer" else f"transformer ({spec.model.arch})"
                 self._line(f"{spec.name}: {model} on {spec.task.name} ({event.kind}), "
-                           f"{event.parameter_count:,} parameters, device {event.device}, "
+                           f"{event.parameter_count:,} parameters, "
+                           f"device {device_text(event.device, event.precision)}, "
                            f"{event.total_steps} steps")
         elif isinstance(event, Scalars):
             if len(event):

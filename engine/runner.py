@@ -183,7 +183,7 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
     try:
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
                          trainer.parameter_count, trainer.total_steps, trainer.step,
-                         trainer.shape_summary_text())])
+                         trainer.shape_summary_text(), trainer.precision.name)])
         if trainer.step == 0:
             _check_memory(trainer, emit)
         last_flush = clock()

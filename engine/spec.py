@@ -12,13 +12,16 @@ import dataclasses
 import functools
 import json
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass, field
 
 from engine.errors import SpecError
 
-FAMILIES = ("rnn", "seq2seq", "transformer")
+# window and markov: the models a course builds up to the RNN (a fixed window of
+# the last inputs; a count-based chain over the last few tokens)
+FAMILIES = ("rnn", "seq2seq", "transformer", "window", "markov")
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
 CELL_NAMES = {"rnn_tanh": "tanh RNN", "rnn_relu": "ReLU RNN", "lstm": "LSTM", "gru": "GRU"}  # for people
 ATTENTIONS = ("none", "dot", "general", "additive")
@@ -27,11 +30,14 @@ NORMS = ("pre", "post")
 POSITIONALS = ("sinusoidal", "learned", "none")
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("constant", "warmup", "cosine")
-DEVICES = ("auto", "cpu", "cuda", "mps")
+DEVICES = ("auto", "cpu", "cuda", "mps")  # and "cuda:N", the N-th GPU (device_problem)
+CUDA_INDEX = re.compile(r"cuda:(0|[1-9][0-9]{0,3})")
 # Keys a training run takes between steps: the form's live fields, the engine's
 # Trainer.set, and a run's SettingChanged (which its project spec then follows).
 LIVE_SETTINGS = ("training.lr", "training.clip_norm", "training.teacher_forcing")
-PRECISIONS = ("fp32", "bf16")
+# auto: bf16 on a GPU that computes in it, fp16 (with a gradient scaler) on one
+# that does not, fp32 on the CPU and MPS (engine.precision)
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 NONFINITE_ACTIONS = ("stop", "skip")
 GRADIENT_LOSSES = ("last", "full")
 
@@ -60,6 +66,11 @@ class ModelSpec:
     positional: str = "sinusoidal"
     causal: bool = True  # decoder self-attention mask
     max_len: int = 256  # size of the positional table
+    # Fixed-window autoregressive model: how many of the last inputs it sees (tau)
+    context: int = 8
+    # Markov chain: how many previous tokens the next depends on, and add-alpha smoothing
+    order: int = 2
+    smoothing: float = 0.1
 
 
 @dataclass
@@ -93,7 +104,7 @@ class TrainingSpec:
     teacher_forcing: float = 1.0  # ratio at the start
     teacher_forcing_end: float | None = None  # if set: linear schedule to this ratio
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"  # saved projects say what they trained with: fp32 stays fp32
     seed: int = 0
     # A step whose loss or gradient is NaN or Inf is never applied. "stop" ends
     # the run there, keeping the weights from before it; "skip" drops the step,
@@ -120,6 +131,10 @@ def architecture(spec: "ExperimentSpec") -> str:
     cell = CELL_NAMES.get(m.cell, m.cell)
     if m.family == "seq2seq":
         return f"{cell} seq2seq {m.hidden_size}, attention {m.attention}"
+    if m.family == "window":
+        return f"window of {m.context}, MLP {m.layers}x{m.hidden_size}"
+    if m.family == "markov":
+        return f"Markov chain of order {m.order}"
     return f"{cell} {m.layers}x{m.hidden_size}"
 
 
@@ -347,7 +362,7 @@ MAX_STEPS = 1_000_000_000
 INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "model.embedding_size": (1, 4096), "model.hidden_size": (1, 8192), "model.layers": (1, 24),
     "model.d_model": (1, 8192), "model.heads": (1, 64), "model.ff_size": (1, 65536),
-    "model.max_len": (1, 1_000_000),
+    "model.max_len": (1, 1_000_000), "model.context": (1, 64), "model.order": (1, 6),
     "task.length": (1, 100_000), "task.min_length": (1, 100_000), "task.vocab_size": (2, 100_000),
     "task.distractors": (0, 100_000), "task.digits": (1, 30), "task.horizon": (1, 10_000),
     "task.train_size": (1, 10_000_000), "task.val_size": (1, 1_000_000),
@@ -358,6 +373,15 @@ INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
     "probes.every": (0, MAX_STEPS), "probes.batch_size": (1, 256), "probes.example": (0, 255),
 }
 RECURRENT_MAX_LAYERS = 4
+
+
+def device_problem(device) -> str | None:
+    """Why `device` is not a training.device (None when it is one): auto, cpu,
+    cuda, cuda:N or mps. Whether this machine has it is engine.training's question."""
+    if device in DEVICES or (isinstance(device, str) and CUDA_INDEX.fullmatch(device)):
+        return None
+    text = json.dumps(device) if len(str(device)) <= 40 else json.dumps(str(device)[:40] + "…")
+    return f"training.device={text} must be one of auto, cpu, cuda, cuda:N, mps"
 
 
 def get_key(spec: "ExperimentSpec", key: str):
@@ -394,9 +418,12 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     choice("model.positional", m.positional, POSITIONALS)
     if m.family != "transformer" and m.layers > RECURRENT_MAX_LAYERS:
         bad("model.layers", f"model.layers={m.layers} must be at most {RECURRENT_MAX_LAYERS} "
-                            f"for recurrent models (model.family={m.family})")
+                            f"for model.family={m.family} (only the Transformer stacks more)")
     if not -10.0 <= m.forget_bias <= 10.0:
         bad("model.forget_bias", f"model.forget_bias={m.forget_bias} must be in [-10, 10]")
+    if not 0.0 < m.smoothing <= 10.0:
+        bad("model.smoothing", f"model.smoothing={m.smoothing} must be in (0, 10] "
+                               f"(add-alpha: every next token keeps some probability)")
     if not 0.0 <= m.dropout < 1.0:
         bad("model.dropout", f"model.dropout={m.dropout} must be in [0, 1)")
     if m.family == "transformer" and m.heads >= 1 and m.d_model % m.heads:
@@ -417,7 +444,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
 
     choice("training.optimizer", tr.optimizer, OPTIMIZERS)
     choice("training.schedule", tr.schedule, SCHEDULES)
-    choice("training.device", tr.device, DEVICES)
+    if device_problem(tr.device):
+        bad("training.device", device_problem(tr.device))
     choice("training.precision", tr.precision, PRECISIONS)
     choice("training.on_nonfinite", tr.on_nonfinite, NONFINITE_ACTIONS)
     if not 0.0 < tr.lr <= 10.0:
@@ -436,8 +464,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
             bad(key, f"{key}={value} must be in [0, 1]")
     if tr.schedule == "warmup" and tr.warmup_steps == 0:
         bad("training.warmup_steps", "training.schedule=warmup needs training.warmup_steps >= 1")
-    if tr.precision == "bf16" and tr.device in ("cpu", "mps"):
-        bad("training.precision", f"training.precision=bf16 is for CUDA; "
+    if tr.precision in ("bf16", "fp16") and tr.device in ("cpu", "mps"):
+        bad("training.precision", f"training.precision={tr.precision} is for CUDA; "
                                   f"training.device={tr.device} trains in fp32")
 
     choice("probes.gradient_loss", p.gradient_loss, GRADIENT_LOSSES)

@@ -20,9 +20,11 @@ from engine.evaluation import evaluate
 from engine.events import Diverged, Evaluation, ProbeSnapshot, Scalars
 from engine.memory import check_model_fits
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
+from engine.models.markov import MARKOV_STATES
 from engine.optimizers import make_optimizer
+from engine.precision import resolve_precision
 from engine.probes import ParameterGroups, run_probe
-from engine.spec import LIVE_SETTINGS, ExperimentSpec
+from engine.spec import LIVE_SETTINGS, ExperimentSpec, device_problem
 from engine.step_guard import StepGuard
 from engine.task_file import TaskFile
 from engine.tasks import build_task
@@ -31,17 +33,37 @@ from engine.validation import validate_experiment
 FLUSH_CAPACITY = 1024  # steps buffered on the device before a flush is forced
 
 
+def gpu_count() -> int:
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
 def available_devices() -> list[str]:
+    """The devices this machine trains on: cpu, cuda (and cuda:0 ... cuda:N-1
+    when it has several GPUs), mps."""
     devices = ["cpu"]
-    if torch.cuda.is_available():
+    count = gpu_count()
+    if count:
         devices.append("cuda")
+        if count > 1:
+            devices += [f"cuda:{index}" for index in range(count)]
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         devices.append("mps")
     return devices
 
 
 def resolve_device(requested: str) -> torch.device:
-    """"auto" picks CUDA, then MPS, then the CPU; an unavailable device is an error."""
+    """"auto" picks CUDA, then MPS, then the CPU; a device of the wrong form, or
+    one this machine lacks, is refused naming training.device."""
+    problem = device_problem(requested)
+    if problem:
+        raise SpecError([("training.device", problem)])
+    if requested.startswith("cuda:"):
+        count, index = gpu_count(), int(requested[len("cuda:"):])
+        if index < count:
+            return torch.device("cuda", index)
+        gpus = {0: "no GPU", 1: "1 GPU (cuda:0)"}.get(count, f"{count} GPUs (cuda:0 to cuda:{count - 1})")
+        raise SpecError([("training.device",
+                          f"training.device={requested} is not available here: this machine has {gpus}")])
     devices = available_devices()
     if requested == "auto":
         for name in ("cuda", "mps", "cpu"):
@@ -70,9 +92,9 @@ class Trainer:
         self.spec = spec
         tr = spec.training
         self.device = resolve_device(device or tr.device)
-        if tr.precision == "bf16" and self.device.type != "cuda":
-            raise SpecError([("training.precision", f"training.precision=bf16 needs a CUDA device; "
-                                                    f"this run is on {self.device.type}")])
+        # fp32, bf16 or fp16 (auto resolved for this device); a model that is only run
+        # (the playground, on the CPU) falls back to fp32 where the device lacks the spec's
+        self.precision = resolve_precision(tr.precision, self.device, strict=training)
         self.task = build_task(spec.task, self.kind, tr.seed, task_file)
         # A model too big for the free memory is refused here, measured on the meta
         # device, instead of being built until the allocator fails on gigabytes.
@@ -87,7 +109,10 @@ class Trainer:
         self.parameters = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = make_optimizer(self.parameters, tr.optimizer, tr.lr, tr.momentum, tr.weight_decay,
                                         self.device.type)
-        self.guard = StepGuard(tr.on_nonfinite, self.optimizer, self.device)  # no NaN or Inf step is applied
+        # fp16: the loss is scaled for the backward pass; None in fp32 and bf16
+        self.scaler = self.precision.grad_scaler()
+        self.guard = StepGuard(tr.on_nonfinite, self.optimizer, self.device,  # no NaN or Inf step is applied
+                               scaled=self.scaler is not None)
         self.batch_generator = torch.Generator().manual_seed(tr.seed)
         self.sampling_generator = torch.Generator().manual_seed(tr.seed + 1)  # teacher forcing
         self.val_batches = self.task.val_batches(tr.batch_size, tr.eval_batches * tr.batch_size)
@@ -99,13 +124,14 @@ class Trainer:
         self._group_grad_norms = None  # (step, device tensor) from the last probe step's gradients
         self.step = 0
         self.total_steps = tr.steps
+        self._train_text = None  # what a Markov chain counts, read at its first step
         # Live settings start from the spec and may be changed between steps.
         self.base_lr = tr.lr
         self.clip_norm = tr.clip_norm
         self.teacher_forcing_override: float | None = None
-        self._autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) \
-            if tr.precision == "bf16" else contextlib.nullcontext
-        self._device_buffers = torch.zeros((3, FLUSH_CAPACITY), device=self.device)  # loss, grad norm, bad
+        self._autocast = self.precision.autocast  # training, evaluation and probes
+        # loss, grad norm, the step's flag (step_guard: applied, bad or skipped by the gradient scaler)
+        self._device_buffers = torch.zeros((3, FLUSH_CAPACITY), device=self.device)
         self._host_steps = np.zeros(FLUSH_CAPACITY, dtype=np.int64)
         self._host_time = np.zeros(FLUSH_CAPACITY, dtype=np.float64)
         self._host_lr = np.zeros(FLUSH_CAPACITY, dtype=np.float32)
@@ -135,7 +161,10 @@ class Trainer:
             return self._capture_rng()
 
     def _rng_devices(self) -> list[int]:
-        return [self.device.index or 0] if self.device.type == "cuda" else []
+        """The CUDA device whose generator a run draws from (cuda:N's, or the current one's for cuda)."""
+        if self.device.type != "cuda":
+            return []
+        return [self.device.index if self.device.index is not None else torch.cuda.current_device()]
 
     def _capture_rng(self) -> dict:
         state = {"cpu": torch.get_rng_state()}
@@ -206,6 +235,8 @@ class Trainer:
         began = time.perf_counter()
         batch = self.task.train_batch(self.spec.training.batch_size, self.batch_generator)
         self.tokens_seen += batch.tokens()
+        if getattr(self.model, "learns_by_counting", False):
+            return self._count_step(batch, began)
         batch = batch.to(self.device)
         lr = self.lr_at(self.step)
         for group in self.optimizer.param_groups:
@@ -217,7 +248,9 @@ class Trainer:
                 output = self.model(batch, ratio, self.sampling_generator)
                 loss = compute_loss(self.kind, output, batch)
             self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            (loss if self.scaler is None else self.scaler.scale(loss)).backward()
+        if self.scaler is not None:  # fp16: the true gradients, to clip and measure (inf where they overflowed)
+            self.scaler.unscale_(self.optimizer)
         if self.probe_due(self.step + 1):  # keep this step's gradients by group, before clipping
             self._group_grad_norms = (self.step + 1, self.parameter_groups.grad_norms())
         if self.clip_norm > 0:
@@ -225,8 +258,31 @@ class Trainer:
         else:
             grad_norm = _total_norm(self.parameters)
         loss, grad_norm = loss.detach(), grad_norm.detach()
-        bad = self.guard.step(loss, grad_norm)  # the optimizer step, unless it is not finite
+        # The optimizer step, unless it is not finite. In fp16 the guard also skips a step whose
+        # gradients overflowed, as GradScaler.step would (it hands the fused optimizer the
+        # scaler's found_inf), and tells those apart from divergence.
+        bad = self.guard.step(loss, grad_norm)
+        if self.scaler is not None:
+            self.scaler.update()  # halves the scale after an overflow, doubles it after 2000 steps without
         self._record(loss, grad_norm, bad, lr, ratio)
+        self.step += 1
+        if self._pending == FLUSH_CAPACITY:
+            self._overflow.append(self._drain())
+        self.train_seconds += time.perf_counter() - began
+
+    def _count_step(self, batch, began: float) -> None:
+        """A Markov chain's step: its loss on the step's batch, then as many more tokens of the
+        training text counted as the batch holds (so one pass over the text takes as many
+        steps as a gradient model takes to see as much of it). Past the text's end, it only
+        measures."""
+        with torch.no_grad():
+            output = self.model(batch.to(self.device))
+            loss = compute_loss(self.kind, output, batch.to(self.device))
+        if self._train_text is None:
+            self._train_text = self.task.train_text()
+        self.model.count(self._train_text, batch.tokens())
+        zero = torch.zeros((), device=self.device)
+        self._record(loss, zero, zero, self.lr_at(self.step), 1.0)
         self.step += 1
         if self._pending == FLUSH_CAPACITY:
             self._overflow.append(self._drain())
@@ -291,7 +347,9 @@ class Trainer:
     def probe(self) -> ProbeSnapshot:
         """Look inside the model now, on the fixed probe batch (syncs with the device)."""
         batch = self.probe_batch.to(self.device)
-        with self._autocast():
+        # fp16 probes run in fp32: their backward pass is not scaled, and fp16 would flush
+        # the small gradients a probe shows (a vanishing gradient) to zero
+        with (contextlib.nullcontext() if self.precision.scaled else self._autocast()):
             parts = run_probe(self.model, self.kind, batch, self.probe_example)
         grad_norms = grad_total = None
         if self._group_grad_norms is not None and self._group_grad_norms[0] == self.step:
@@ -299,7 +357,7 @@ class Trainer:
             grad_total = float((grad_norms.astype("float64") ** 2).sum() ** 0.5)
         return ProbeSnapshot(
             step=self.step, example=self.probe_example,
-            tokens=self.task.token_labels(self.probe_batch, self.probe_example),
+            tokens=self._probe_tokens(parts["states"]),
             input_gradients=parts["input_gradients"],
             example_input_gradients=parts["example_input_gradients"],
             hidden_gradients=parts["hidden_gradients"], states=parts["states"],
@@ -308,6 +366,12 @@ class Trainer:
             group_grad_norms=grad_norms, grad_norm_total=grad_total,
             lr=self.lr_at(max(self.step - 1, 0)), tokens_per_second=self.tokens_per_second,
             seconds=parts["seconds"])
+
+    def _probe_tokens(self, states: dict) -> dict[str, list[str]]:
+        tokens = self.task.token_labels(self.probe_batch, self.probe_example)
+        if MARKOV_STATES in states:  # its probabilities are over the whole vocabulary
+            tokens["vocabulary"] = list(self.task.vocab.itos)
+        return tokens
 
     # ----------------------------------------------------------- evaluation
     def evaluate(self) -> Evaluation:
@@ -331,6 +395,8 @@ class Trainer:
             "tokens_per_second": round(self.tokens_seen / self.train_seconds, 1) if self.train_seconds else None,
             "steps_per_second": round(self.step / self.train_seconds, 2) if self.train_seconds else None,
             "device": str(self.device),
+            "precision": self.precision.name,
+            **({"overflow_steps": self.guard.overflow_steps} if self.scaler is not None else {}),
             "task_layout": self.kind,
             "skipped_steps": self.skipped_steps,
             "diverged_at": None if self.divergence is None else self.divergence.step,

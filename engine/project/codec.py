@@ -232,6 +232,8 @@ _STATE_SCHEMA = {"format": (int,), "step": (int,), "base_lr": (float, int), "cli
                  "train_seconds": (float, int), "elapsed": (float, int), "last_train_loss": (float, int, type(None)),
                  "last_evaluation": (dict,), "optimizer_groups": (list,), "optimizer_numbers": (dict,),
                  "skipped_steps": (int,)}
+_SCALER_SCHEMA = {"scale": (float, int), "growth_tracker": (int,), "overflow_steps": (int,),
+                  "overflows_in_a_row": (int,)}
 
 
 def decode_project(source: str, entries, keep_unknown: bool = False) -> Project:
@@ -315,7 +317,10 @@ def _decode_task_file(reader: Reader, spec: ExperimentSpec, digest: str, where: 
 
 def _decode_state(reader: Reader, run: Run) -> tuple[dict[str, torch.Tensor], dict]:
     meta = reader.json(run_entry(run.id, "state.json"))
-    reader.fields(meta, run_entry(run.id, "state.json"), _STATE_SCHEMA)
+    reader.fields(meta, run_entry(run.id, "state.json"), _STATE_SCHEMA |
+                  ({"scaler": (dict,)} if isinstance(meta, dict) and "scaler" in meta else {}))
+    if "scaler" in meta:  # a run that trained in fp16: its gradient scaler
+        reader.fields(meta["scaler"], run_entry(run.id, "state.json") + ": scaler", _SCALER_SCHEMA)
     if meta["format"] != CHECKPOINT_FORMAT:
         raise reader.fail(run_entry(run.id, "state.json"), f"checkpoint format {meta['format']} is not "
                                                            f"{CHECKPOINT_FORMAT}")
@@ -397,3 +402,10 @@ def _check_state_values(reader: Reader, run: Run, meta: dict) -> None:
     for index, numbers in meta["optimizer_numbers"].items():
         if not index.isdigit() or not isinstance(numbers, dict) or not all(map(_finite, numbers.values())):
             raise refuse(f"optimizer_numbers[{index!r}] must map names to finite numbers")
+    scaler = meta.get("scaler")
+    if scaler is not None:
+        if not _finite(scaler["scale"]) or not scaler["scale"] > 0:
+            raise refuse(f"scaler: scale={shown(scaler['scale'])} must be a finite number above 0")
+        for key in ("growth_tracker", "overflow_steps", "overflows_in_a_row"):
+            if not 0 <= scaler[key] < MAX_STEP:
+                raise refuse(f"scaler: {key}={shown(scaler[key])} must be at least 0 and below {MAX_STEP}")

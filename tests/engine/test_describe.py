@@ -18,7 +18,7 @@ from engine.project import Project, save_project
 from tests.engine.helpers import small_spec
 from tests.engine.project_helpers import trained_project
 
-SUMMARY = {"parameter_count": 176398, "device": "cpu", "train_loss": 0.123456, "val_loss": 0.25,
+SUMMARY = {"parameter_count": 176398, "device": "cpu", "precision": "fp32", "train_loss": 0.123456, "val_loss": 0.25,
            "metric": {"name": "token_accuracy", "value": 0.953125}, "tokens_per_second": 12345.6,
            "diverged_at": None}
 
@@ -56,7 +56,7 @@ def test_the_facts_of_a_run_with_a_summary(project):
     run = project.runs[0]
     assert run_facts(run) == [
         ("architecture", "LSTM 2x32"), ("task", run.spec.task.name), ("parameters", "176,398"),
-        ("steps trained", "1,234"), ("device", "cpu"), ("final training loss", "0.1235"),
+        ("steps trained", "1,234"), ("device", "cpu"), ("precision", "fp32"), ("final training loss", "0.1235"),
         ("validation token_accuracy", "0.9531"), ("tokens per second", "12,346")]
     run.summary["diverged_at"] = 1100
     assert run_facts(run)[-1] == ("diverged at step", "1,100")
