@@ -50,7 +50,8 @@ def run_window(project: str | None = None, host_kind: str = "process", qt_argume
         keep_python_awake = QTimer()
         keep_python_awake.timeout.connect(lambda: None)  # lets Python see the signal
         keep_python_awake.start(200)
-        QTimer.singleShot(0, lambda: window.finish_startup(Path(project) if project else None))
+        # the rest once the window has painted its first frame, a slice per turn of the event loop
+        window.start_up(Path(project) if project else None)
         return app.exec()
     finally:
         reporter.uninstall()

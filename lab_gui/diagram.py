@@ -1,6 +1,7 @@
 """A live diagram of the assembled model: its blocks (embedding, encoder and
 decoder stacks, attention, output head) with output shape and parameter
-count, and for recurrent models the network unrolled in time."""
+count, and for recurrent models the network unrolled in time; for a window model
+the window sliding over the input, for a Markov chain the tokens it looks at."""
 
 from __future__ import annotations
 
@@ -57,12 +58,20 @@ class ModelDiagram(QGraphicsView):
         scene.setBackgroundBrush(QColor(self.theme.background))
         bp = self.blueprint
         if bp is None:
-            self._text(0, 0, self.message or "No model", 13, bold=True)
+            self._text(0, 0, self.message or self.tr("No model"), 13, bold=True)
             self._fit()
             return
-        family = {"rnn": "Recurrent network", "seq2seq": "Encoder-decoder", "transformer": "Transformer"}[bp.family]
-        detail = CELL_NAMES.get(bp.cell, bp.cell) if bp.family != "transformer" else ""
-        title = f"{family} {detail}".strip() + f"  ·  {bp.total_parameters:,} parameters  ·  {bp.kind}"
+        family = {"rnn": self.tr("Recurrent network"), "seq2seq": self.tr("Encoder-decoder"),
+                  "transformer": self.tr("Transformer"), "window": self.tr("Fixed-window model"),
+                  "markov": self.tr("Markov chain")}[bp.family]
+        detail = {"transformer": "", "window": f"τ = {bp.context}",
+                  "markov": self.tr("order {0}").format(bp.order)}.get(bp.family, CELL_NAMES.get(bp.cell, bp.cell))
+        size = self.tr("{0} parameters").format(f"{bp.total_parameters:,}") if bp.family != "markov" \
+            else self.tr("counts, no weights")
+        kind = {"lm": self.tr("next-token prediction"), "classify": self.tr("classification"),
+                "tagging": self.tr("tagging"), "seq2seq": self.tr("sequence to sequence"),
+                "generate": self.tr("generation"), "regression": self.tr("regression")}.get(bp.kind, bp.kind)
+        title = f"{family} {detail}".strip() + f"  ·  {size}  ·  {kind}"
         self._text(0, -46, title, 14, bold=True)
         if self.message:
             self._text(0, -24, self.message, 10, colour="#d0342c")
@@ -71,13 +80,16 @@ class ModelDiagram(QGraphicsView):
         if len(containers) == 2:  # encoder and decoder side by side
             left = self._column(bp, [containers[0]], 0, 0)
             right = self._column(bp, [b for b in tops if b is not containers[0]], BLOCK_W + 120, 0)
-            link = "attention" if (bp.family == "transformer" or bp.attention != "none") else "context vector"
+            link = self.tr("attention") if (bp.family == "transformer" or bp.attention != "none") \
+                else self.tr("context vector")
             self._arrow(QPointF(BLOCK_W + 10, left * 0.5), QPointF(BLOCK_W + 110, left * 0.5), link)
             bottom = max(left, right)
         else:
             bottom = self._column(bp, tops, 0, 0)
-        if bp.family != "transformer":
+        if bp.family in ("rnn", "seq2seq"):
             self._unrolled(bp, 0, bottom + 40)
+        elif bp.family in ("window", "markov"):
+            self._sliding(bp, 0, bottom + 40)
         self._fit()
 
     def _column(self, bp, blocks, x: float, y: float) -> float:
@@ -96,7 +108,9 @@ class ModelDiagram(QGraphicsView):
                 rect = self.scene().addRect(QRectF(x, y, BLOCK_W, height), QPen(QColor(self.theme.foreground), 1.2),
                                             QBrush(Qt.NoBrush))
                 rect.setZValue(-1)
-                self._text(x + 8, y + 6, f"{block.name.capitalize()}  ·  {block.parameters:,}", 11, bold=True)
+                name = {"encoder": self.tr("Encoder"), "decoder": self.tr("Decoder")}.get(block.name,
+                                                                                       block.name.capitalize())
+                self._text(x + 8, y + 6, f"{name}  ·  {block.parameters:,}", 11, bold=True)
                 self.block_names.append(block.name)
                 y += height
             else:
@@ -116,13 +130,14 @@ class ModelDiagram(QGraphicsView):
         path.addRoundedRect(QRectF(x, y, width, BLOCK_H), 7, 7)
         self.scene().addPath(path, QPen(colour, 1.6), QBrush(fill))
         _shrink_to(self._text(x + 8, y + 4, f"{label or block.name}  ({block.kind})", 10, bold=True), width - 14)
-        shape = f"out {block.shape}" if block.shape else ""
-        self._text(x + 8, y + 30, f"{shape}   {block.parameters:,} params".strip(), 9)
+        shape = self.tr("out {0}").format(block.shape) if block.shape else ""
+        parameters = self.tr("{0} params").format(f"{block.parameters:,}")
+        self._text(x + 8, y + 30, f"{shape}   {parameters}".strip(), 9)
         self.block_names.append(block.name)
 
     def _unrolled(self, bp, x: float, y: float) -> None:
         """The recurrent network unrolled in time: x_t in, h_t carried along, outputs where the task has them."""
-        self._text(x, y, "Unrolled in time", 12, bold=True)
+        self._text(x, y, self.tr("Unrolled in time"), 12, bold=True)
         y += 30
         steps = min(bp.input_length, UNROLL_SHOWN)
         cell = CELL_NAMES.get(bp.cell, bp.cell)
@@ -153,13 +168,47 @@ class ModelDiagram(QGraphicsView):
         last_x = x + 40 + (steps - 1) * pitch + width
         self._text(x, top + layers_shown * (height + 26) - 8 - height / 2, "h₀", 10)
         if encoder:
-            note = "context vector + attention → decoder" if bp.attention != "none" \
-                else "final hidden state = the one context vector the decoder gets"
+            note = self.tr("context vector + attention → decoder") if bp.attention != "none" \
+                else self.tr("final hidden state = the one context vector the decoder gets")
             self._text(last_x + 14, top + 4, note, 10)
         if bp.input_length > steps:
-            self._text(x + 40, bottom + 26, f"{bp.input_length} timesteps in all", 9)
+            self._text(x + 40, bottom + 26, self.tr("{0} timesteps in all").format(bp.input_length), 9)
         if bp.layers > layers_shown:
-            self._text(last_x + 14, top + 30, f"{bp.layers} layers in all", 9)
+            self._text(last_x + 14, top + 30, self.tr("{0} layers in all").format(bp.layers), 9)
+
+    def _sliding(self, bp, x: float, y: float) -> None:
+        """The inputs in a row and the span the model reads to predict the last one's output:
+        its window of tau inputs, or the chain's last `order` tokens. Nothing before it counts."""
+        span = bp.context or bp.order
+        shown = min(bp.input_length, UNROLL_SHOWN + 2)
+        pitch, size = 56, 34
+        self._text(x, y, self.tr("What one output sees"), 12, bold=True)
+        row_y = y + 80
+        reads = set(range(max(0, shown - span), shown))
+        for t in range(shown):
+            cx = x + 40 + t * pitch
+            colour = _kind_colour("Linear" if t in reads else "")
+            fill = QColor(colour)
+            fill.setAlpha((70 if self.theme.name == "light" else 110) if t in reads else 25)
+            self.scene().addRect(QRectF(cx, row_y, size, size), QPen(colour, 1.4), QBrush(fill))
+            first = bp.input_length - shown + t + 1
+            self._text(cx + 6, row_y + size + 6, f"x{_sub(first)}", 10)
+        left = x + 40 + min(reads) * pitch - 8
+        right = x + 40 + (shown - 1) * pitch + size + 8
+        bracket = self.scene().addRect(QRectF(left, row_y - 8, right - left, size + 16),
+                                       QPen(QColor(self.theme.foreground), 1.6, Qt.DashLine))
+        bracket.setZValue(-1)
+        what = (self.tr("window of the last {0} inputs → MLP → y").format(span) if bp.context
+                else self.tr("the last {0} tokens → their row of counts, P(next | them) → next token").format(span))
+        self._text(x + 40, row_y - 50, what, 10)
+        self._arrow(QPointF(right - size / 2 - 8, row_y - 8), QPointF(right - size / 2 - 8, row_y - 28))
+        if span > shown:
+            self._text(x + 40, row_y + size + 28, self.tr("it reads all {0} inputs shown, and up to {1}")
+                       .format(shown, span), 9)
+        elif bp.input_length > shown:
+            self._text(x + 40, row_y + size + 28, self.tr("the last {0} of {1} timesteps: nothing before the "
+                                                          "last {2} reaches the output").format(
+                shown, bp.input_length, span), 9)
 
     def _cell(self, x, y, w, h, label) -> None:
         colour = _kind_colour("LSTM")

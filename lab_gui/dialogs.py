@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
 SUFFIX = ".seqlab"
-PROJECT_FILTER = f"SeqLab projects (*{SUFFIX})"
+translate = QCoreApplication.translate
+
+
+def project_filter() -> str:
+    return translate("Dialogs", "SeqLab projects ({pattern})").format(pattern=f"*{SUFFIX}")
+
+
+def all_files() -> str:
+    return translate("Dialogs", "All files ({pattern})").format(pattern="*")
 
 
 class Dialogs:
@@ -46,26 +55,30 @@ class Dialogs:
         QMessageBox.warning(self.parent, title, text)
 
     def open_project_path(self, folder: Path) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Open project", str(folder),
-                                              f"{PROJECT_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.parent, translate("Dialogs", "Open project"), str(folder),
+                                              f"{project_filter()};;{all_files()}")
         return Path(path) if path else None
 
     def save_project_path(self, suggested: Path) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Save project", str(suggested), PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.parent, translate("Dialogs", "Save project"), str(suggested),
+                                              project_filter())
         if not path:
             return None
         path = Path(path)
         return path if path.suffix == SUFFIX else path.with_suffix(SUFFIX)
 
     def export_path(self, suggested: Path) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, "Export", str(suggested), f"(*{suggested.suffix})")
+        path, _ = QFileDialog.getSaveFileName(self.parent, translate("Dialogs", "Export"), str(suggested),
+                                              f"(*{suggested.suffix})")
         return Path(path) if path else None
 
     def export_folder(self, folder: Path) -> Path | None:
-        path = QFileDialog.getExistingDirectory(self.parent, "Export TensorBoard event files to", str(folder))
+        path = QFileDialog.getExistingDirectory(self.parent, translate("Dialogs", "Export TensorBoard event files to"),
+                                                str(folder))
         return Path(path) if path else None
 
     def task_file_path(self, folder: Path) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Choose the file to learn from", str(folder),
-                                              "Text and CSV files (*.txt *.csv *.tsv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.parent, translate("Dialogs", "Choose the file to learn from"),
+                                              str(folder), translate("Dialogs", "Text and CSV files ({pattern})")
+                                              .format(pattern="*.txt *.csv *.tsv") + f";;{all_files()}")
         return path or None

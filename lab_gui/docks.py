@@ -11,8 +11,11 @@ import importlib
 from dataclasses import dataclass
 
 from PySide6 import QtCore  # QtCore.Qt when needed: touching Qt's namespace costs 15 ms before the show
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.language import follow_language
 
 LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
 
@@ -20,7 +23,7 @@ LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would mi
 @dataclass(frozen=True)
 class DockEntry:
     name: str
-    title: str
+    title: str  # marked for translation in the "Docks" context; shown translated
     area: str  # "left", "right" or "bottom"
     group: str = ""  # docks of one group are tabs of one another, in the table's order
     plot: str = ""  # "module.Class" of its live plot, loaded after the window shows; "": not a plot
@@ -35,19 +38,24 @@ class DockEntry:
 
 
 DOCKS = (
-    DockEntry("architecture", "Architecture", "left", "forms", editing=True),
-    DockEntry("task", "Task", "left", "forms", editing=True),
-    DockEntry("training", "Training", "left", "forms", editing=True),
-    DockEntry("loss", "Loss", "right", "curves", "lab_gui.plots.loss.LossPanel", "scalars", True),
-    DockEntry("gradients", "Gradient per timestep", "right", "", "lab_gui.plots.gradients.GradientPanel",
-              in_report=True, saved_as="gradientDock"),
-    DockEntry("attention", "Attention", "bottom", "", "lab_gui.plots.attention.AttentionPanel", in_report=True),
-    DockEntry("inside", "Inside view", "bottom", "inside", "lab_gui.plots.inside.InsidePanel", in_report=True),
-    DockEntry("norms", "Gradient norms", "bottom", "inside", "lab_gui.plots.groups.GroupNormPanel", "scalars",
-              True),
-    DockEntry("playground", "Playground", "bottom", "inside"),  # runs the model when asked, not at every probe
-    DockEntry("compare", "Compare runs", "right", "curves", "lab_gui.plots.compare.ComparePanel", "scalars"),
-    DockEntry("lesson", "Lesson", "left", "forms"),
+    DockEntry("architecture", QT_TRANSLATE_NOOP("Docks", "Architecture"), "left", "forms", editing=True),
+    DockEntry("task", QT_TRANSLATE_NOOP("Docks", "Task"), "left", "forms", editing=True),
+    DockEntry("training", QT_TRANSLATE_NOOP("Docks", "Training"), "left", "forms", editing=True),
+    DockEntry("loss", QT_TRANSLATE_NOOP("Docks", "Loss"),
+              "right", "curves", "lab_gui.plots.loss.LossPanel", "scalars", True),
+    DockEntry("gradients", QT_TRANSLATE_NOOP("Docks", "Gradient per timestep"),
+              "right", "", "lab_gui.plots.gradients.GradientPanel", in_report=True, saved_as="gradientDock"),
+    DockEntry("attention", QT_TRANSLATE_NOOP("Docks", "Attention"),
+              "bottom", "", "lab_gui.plots.attention.AttentionPanel", in_report=True),
+    DockEntry("inside", QT_TRANSLATE_NOOP("Docks", "Inside view"),
+              "bottom", "inside", "lab_gui.plots.inside.InsidePanel", in_report=True),
+    DockEntry("norms", QT_TRANSLATE_NOOP("Docks", "Gradient norms"),
+              "bottom", "inside", "lab_gui.plots.groups.GroupNormPanel", "scalars", True),
+    # runs the model when asked, not at every probe
+    DockEntry("playground", QT_TRANSLATE_NOOP("Docks", "Playground"), "bottom", "inside"),
+    DockEntry("compare", QT_TRANSLATE_NOOP("Docks", "Compare runs"),
+              "right", "curves", "lab_gui.plots.compare.ComparePanel", "scalars"),
+    DockEntry("lesson", QT_TRANSLATE_NOOP("Docks", "Lesson"), "left", "forms"),
 )
 ENTRIES = {entry.name: entry for entry in DOCKS}
 EDITING_DOCKS = tuple(entry.name for entry in DOCKS if entry.editing)
@@ -70,7 +78,9 @@ class DockArea:
         areas = {"left": Qt.LeftDockWidgetArea, "right": Qt.RightDockWidgetArea, "bottom": Qt.BottomDockWidgetArea}
         window.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)  # the forms run the full height
         for entry in DOCKS:
-            dock = QDockWidget(entry.title, window)
+            dock = QDockWidget(window)
+            follow_language(dock, lambda d, title=entry.title: d.setWindowTitle(
+                QCoreApplication.translate("Docks", title)))
             dock.setObjectName(entry.object_name)
             window.addDockWidget(areas[entry.area], dock)
             # The window is on screen already: a dock added now would be shown only when
@@ -86,10 +96,11 @@ class DockArea:
     def __getitem__(self, name: str) -> QDockWidget:
         return self.docks[name]
 
-    def make_plots(self) -> dict:
-        """The live plots, each in its dock (they need pyqtgraph: made after the window shows)."""
+    def make_plots(self, only: str | None = None) -> dict:
+        """The live plots, each in its dock (they need pyqtgraph: made after the window shows);
+        `only` that one (the window's start-up makes one a turn of its event loop)."""
         for entry in DOCKS:
-            if entry.plot:
+            if entry.plot and only in (None, entry.name):
                 self.plots[entry.name] = make_plot(entry)
                 self.docks[entry.name].setWidget(self.plots[entry.name])
         return self.plots

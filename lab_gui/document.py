@@ -12,13 +12,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from engine.errors import SeqLabError
 from lab_gui.dialogs import SUFFIX, Dialogs
+from lab_gui.engine_text import engine_text
 from lab_gui.recent_projects import RecentProjects
 from lab_gui.task_files import TaskFiles
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from engine.spec import ExperimentSpec
@@ -94,7 +97,7 @@ class Document(QObject):
         result = apply_edit(self.draft, key, value)
         if result.spec is None:
             self.edit_refused.emit(key, result.message)
-            self.message.emit(result.message, 8000)
+            self.message.emit(engine_text(result.message), 8000)
             return result
         if key == "task.path":
             self.task_files.choose(result.spec.task.path)  # typed or chosen here: the person's own file
@@ -123,9 +126,10 @@ class Document(QObject):
         self.mark_unsaved()  # the project now holds the file
 
     def ask_for_task_file(self, path: str) -> None:
-        self.notice.emit(f"This run learns from {path}, which the project does not hold. A project never "
-                         f"makes SeqLab read a file on this computer: choose the file to learn from.",
-                         [("Choose File…", self.choose_task_file)])
+        self.notice.emit(translate("Document", "This run learns from {path}, which the project does not hold. A "
+                                   "project never makes SeqLab read a file on this computer: choose the file to "
+                                   "learn from.").format(path=path),
+                         [(translate("Document", "Choose File…"), self.choose_task_file)])
 
     def choose_task_file(self) -> bool:
         """Ask the person for the file the draft's task learns from; True once chosen."""
@@ -219,8 +223,9 @@ class Document(QObject):
         except OSError:
             recovery = None
         if recovery is not None and self.dialogs.ask(
-                "Recovery copy found", f"There is {recovery.describe()}, newer than {path.name}.\n\n"
-                                       "Open the recovery copy instead?"):
+                translate("Document", "Recovery copy found"),
+                translate("Document", "There is {recovery}, newer than {name}.\n\nOpen the recovery copy "
+                                      "instead?").format(recovery=recovery.describe(), name=path.name)):
             source = recovery.path
         opened = file_identity(path)
         try:
@@ -228,16 +233,19 @@ class Document(QObject):
         except (SeqLabError, OSError) as exc:
             if lock is not None and lock is not self.lock:
                 lock.release()
-            self.dialogs.warn("Cannot open project", str(exc))
+            self.dialogs.warn(translate("Document", "Cannot open project"), engine_text(str(exc)))
             return False
         self.closing.emit()
         self._take_lock(lock, read_only=holder is not None, opened=opened)
         self.show_project(project, path, unsaved=source != path)  # recovered work is not in the file yet
         if holder is not None:
-            stale = "" if on_this_host(holder) else \
-                f" If that program has ended (a crash on another computer), delete {lock_file_of(path)}."
-            self.notice.emit(f"{path.name} is open for editing in {holder.describe()}. This window shows it "
-                             f"read-only: Save asks for a new name.{stale}", [("Save a Copy As…", self.save_as)])
+            stale = "" if on_this_host(holder) else " " + translate(
+                "Document", "If that program has ended (a crash on another computer), delete {lock}.").format(
+                lock=lock_file_of(path))
+            self.notice.emit(translate("Document", "{name} is open for editing in {holder}. This window shows it "
+                                                   "read-only: Save asks for a new name.").format(
+                name=path.name, holder=holder.describe()) + stale,
+                [(translate("Document", "Save a Copy As…"), self.save_as)])
         self.recent.remember(path)
         return True
 
@@ -280,8 +288,9 @@ class Document(QObject):
         asking; a failed save keeps everything here and offers Save As."""
         lock, holder = self._lock_for_editing(path)
         if holder is not None:
-            self.dialogs.warn("Cannot save project", f"{path} is open for editing in {holder.describe()}. "
-                                                     f"Save under another name.")
+            self.dialogs.warn(translate("Document", "Cannot save project"),
+                              translate("Document", "{path} is open for editing in {holder}. Save under another "
+                                                    "name.").format(path=path, holder=holder.describe()))
             return False
         try:
             return self._save_holding(path, lock)
@@ -298,20 +307,23 @@ class Document(QObject):
             try:
                 check_unchanged(path, self.opened)
             except ProjectChangedOnDisk as exc:
+                save_as, overwrite, reload = (translate("Document", "Save As…"), translate("Document", "Overwrite"),
+                                              translate("Document", "Reload"))
                 choice = self.dialogs.choose(
-                    "Project changed on disk", f"{exc}.\n\nSave this window's project under another name, "
-                    f"overwrite the file, or reload it (this window's changes are dropped)?",
-                    ["Save As…", "Overwrite", "Reload"])
-                if choice == "Save As…":
+                    translate("Document", "Project changed on disk"),
+                    translate("Document", "{change}.\n\nSave this window's project under another name, overwrite "
+                                          "the file, or reload it (this window's changes are dropped)?").format(
+                        change=exc), [save_as, overwrite, reload])
+                if choice == save_as:
                     return self.save_as()
-                if choice == "Reload":
+                if choice == reload:
                     self.reload()
-                if choice != "Overwrite":
+                if choice != overwrite:
                     return False
         try:
             self._prepare_for_saving()
         except SeqLabError as exc:
-            self.dialogs.warn("Cannot save project", f"{path}: {exc}")
+            self.dialogs.warn(translate("Document", "Cannot save project"), f"{path}: {engine_text(str(exc))}")
             return False
         try:
             if self.project.name == "untitled" or self.path != path:
@@ -320,8 +332,11 @@ class Document(QObject):
         except Exception as exc:  # whatever it is, the work stays here and the person hears why
             reason = str(exc) if isinstance(exc, (SeqLabError, OSError)) else f"{type(exc).__name__}: {exc}"
             why = reason if reason.startswith(str(path)) else f"{path}: {reason}"
-            if self.dialogs.choose("Cannot save project", f"{why}.\n\nEverything is still here, in this window, "
-                                   f"trained runs included. Save it somewhere else?", ["Save As…"]) == "Save As…":
+            save_as = translate("Document", "Save As…")
+            if self.dialogs.choose(translate("Document", "Cannot save project"),
+                                   translate("Document", "{why}.\n\nEverything is still here, in this window, trained "
+                                                         "runs included. Save it somewhere else?").format(why=why),
+                                   [save_as]) == save_as:
                 return self.save_as()
             return False
         if self.path != path or self.read_only:  # the recovery copy is now kept under this file's name
@@ -337,7 +352,7 @@ class Document(QObject):
         self.recent.remember(path)
         self.file_changed.emit()
         self._modified_may_have_changed()
-        self.message.emit(f"Saved {path}", 5000)
+        self.message.emit(translate("Document", "Saved {path}").format(path=path), 5000)
         return True
 
     def reload(self) -> None:
@@ -349,7 +364,7 @@ class Document(QObject):
         try:
             project = open_project(self.path)
         except (SeqLabError, OSError) as exc:
-            self.dialogs.warn("Cannot reload project", str(exc))
+            self.dialogs.warn(translate("Document", "Cannot reload project"), engine_text(str(exc)))
             return
         self.closing.emit()
         self.autosaver.discard()
@@ -364,14 +379,16 @@ class Document(QObject):
             self._prepare_for_saving()
             self.autosaver.save(self.project)
         except (SeqLabError, OSError) as exc:
-            self.message.emit(f"Autosave failed: {exc}", 10000)
+            self.message.emit(translate("Document", "Autosave failed: {error}").format(error=exc), 10000)
 
     def may_discard(self) -> bool:
         """True when unsaved work may go: it is saved now, or the person said to discard it."""
         if self.project is None or not self.modified:
             return True
         answer = self.dialogs.save_discard_or_cancel(
-            "Unsaved changes", f"Save the changes to {self.path.name if self.path else 'this project'}?")
+            translate("Document", "Unsaved changes"),
+            translate("Document", "Save the changes to {name}?").format(
+                name=self.path.name if self.path else translate("Document", "this project")))
         return self.save() if answer == "save" else answer == "discard"
 
     def close(self) -> None:

@@ -5,7 +5,9 @@ system unless the user picks one in View > Language."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -42,10 +44,13 @@ def apply_language(choice: str) -> str:
     app = QCoreApplication.instance()
     while _installed:
         app.removeTranslator(_installed.pop())
+    _language[0] = SOURCE_LANGUAGE
     if code == SOURCE_LANGUAGE:
+        _follow_language()
         return code
     ours = QTranslator()
     if not ours.load(f"seqlab_{code}", str(TRANSLATIONS)):
+        _follow_language()
         return SOURCE_LANGUAGE  # a broken install: stay readable in English
     translators = [ours]
     qt_own = QTranslator()  # the standard dialogs' buttons (Save, Cancel, …)
@@ -54,4 +59,48 @@ def apply_language(choice: str) -> str:
     for translator in translators:
         app.installTranslator(translator)
         _installed.append(translator)
+    _language[0] = code
+    _follow_language()
     return code
+
+
+def current_language() -> str:
+    """The code of the language the application speaks now."""
+    return _language[0]
+
+
+_language = [SOURCE_LANGUAGE]
+
+
+# ------------------------------------------------------------ texts that follow the language
+# (owner, show): show(owner) sets the owner's texts in the language of the moment.
+_followers: list[tuple[weakref.ref, Callable]] = []
+
+
+def follow_language(owner, show: Callable) -> None:
+    """Call `show(owner)` now, and again whenever the language changes, as long as
+    `owner` (a widget, an action, a plot item) lives. `show` translates its texts
+    with QCoreApplication.translate(context, text), which lupdate finds; it should
+    take what it needs from `owner` rather than hold other widgets."""
+    show(owner)
+    _followers.append((weakref.ref(owner), show))
+
+
+def _follow_language() -> None:
+    alive = []
+    for owner_ref, show in _followers:
+        owner = owner_ref()
+        if owner is None:
+            continue
+        try:
+            show(owner)
+        except RuntimeError:  # its Qt object is gone (the window closed)
+            continue
+        alive.append((owner_ref, show))
+    _followers[:] = alive
+
+
+def translated_text(owner, setter: str, context: str, text: str) -> None:
+    """`owner.<setter>(text)` in the language of the moment, now and after every
+    change of language. The caller marks `text` with QT_TRANSLATE_NOOP(context, text)."""
+    follow_language(owner, lambda o: getattr(o, setter)(QCoreApplication.translate(context, text)))

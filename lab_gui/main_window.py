@@ -7,27 +7,34 @@
 - `commands`  actions, menus, toolbar and their enabling (lab_gui.actions)
 - `status`    status bar, progress and banner (lab_gui.status)
 
-The window shows first, with its menus, toolbar and status bar; `finish_startup`
-builds the rest after (pyqtgraph, torch, the default project), so it appears
-about as fast as a bare Qt window does.
+The window shows first, with its menus, toolbar, status bar and a "loading" word where
+the model will be, and paints that frame about as fast as a bare Qt window does;
+`start_up` builds the rest after that paint (torch on a thread, then pyqtgraph, the
+docks, each plot, the session and the default project, a turn of the event loop
+apart). `finish_startup` does the same at once (tests).
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
+from functools import partial
 from pathlib import Path
 
 # Nothing here touches QtCore.Qt before the window shows (its ~90 enums cost 15 ms),
 # and engine.spec, torch and the lesson texts load after the show.
-from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from engine.errors import SeqLabError
 from lab_gui import APP_NAME
 from lab_gui import theme as themes
 from lab_gui.actions import Actions
 from lab_gui.dialogs import SUFFIX, Dialogs
+from lab_gui.docks import DOCKS
 from lab_gui.document import Document
+from lab_gui.engine_text import engine_text
 from lab_gui.language import apply_language
 from lab_gui.presentation import Presentation
 from lab_gui.status import StatusArea
@@ -42,8 +49,12 @@ class MainWindow(QMainWindow):
         self.host_kind = host_kind
         self.settings = settings or QSettings(APP_NAME, APP_NAME)
         self.ready = False
+        # the late start-up (finish_startup), a step at a time: `start_up` runs them a turn of the event loop apart
+        self.late_steps = [self._load_plotting, self._build_docks,
+                           *(partial(self._build_plot, entry.name) for entry in DOCKS if entry.plot),
+                           self._build_session]
         self.theme, self.theme_choice = themes.LIGHT, "system"
-        self.setWindowTitle(f"untitled[*] — {APP_NAME}")
+        self.setWindowTitle(self.tr("untitled") + f"[*] — {APP_NAME}")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.resize(1480, 920)
@@ -57,7 +68,9 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.status = StatusArea(self.statusBar())
         self.commands.update(False, "idle")
-        self.status.say("Loading PyTorch and the model…", 0)
+        self.status.say(self.tr("Loading PyTorch and the model…"), 0)
+        # where the model's diagram will be, in the first frame; the docks come around it
+        self.setCentralWidget(_placeholder(self.tr("Loading PyTorch and the model…")))
         document = self.document
         document.modified_changed.connect(self._show_title)
         document.file_changed.connect(self._show_title)
@@ -65,22 +78,34 @@ class MainWindow(QMainWindow):
         document.notice.connect(self.status.notice)
 
     # ------------------------------------------------------------ late start-up
-    def finish_startup(self, path: Path | None = None) -> None:
-        """The docks and everything that needs pyqtgraph and torch: plots, forms, the engine, a project."""
-        import pyqtgraph as pg
+    def start_up(self, path: Path | None = None) -> None:
+        """The late start-up as app.py runs it, the window shown: nothing heavy before
+        the window's first frame is painted (mapped but unpainted, it is a black
+        rectangle), then torch and the engine imported on a thread while the event loop
+        goes on, then the docks, plots and session a slice per turn of the event loop,
+        and `finish_startup` last."""
+        _LateStartup(self, path)
 
-        from engine.host import ProcessHost, ThreadHost
-        from lab_gui.diagram import ModelDiagram
-        from lab_gui.docks import DockArea
-        from lab_gui.lesson_panel import LessonPanel
-        from lab_gui.playground.panel import PlaygroundPanel
-        from lab_gui.redraw import RedrawScheduler
-        from lab_gui.run_panel import RunPanel
-        from lab_gui.session import TrainingSession
-        from lab_gui.spec_form import SpecForms
+    def finish_startup(self, path: Path | None = None) -> None:
+        """The docks and everything that needs pyqtgraph and torch: plots, forms, the engine,
+        a project; the steps `start_up` has not yet run, then the project. `ready` after it."""
+        while self.late_steps:
+            self.late_steps.pop(0)()
+        self._finish(path)
+
+    def _load_plotting(self) -> None:
+        import pyqtgraph as pg
 
         pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
         _collect_garbage_in_the_gui_thread()
+
+    def _build_docks(self) -> None:
+        from lab_gui.diagram import ModelDiagram
+        from lab_gui.docks import DockArea
+        from lab_gui.lesson_panel import LessonPanel
+        from lab_gui.run_panel import RunPanel
+        from lab_gui.spec_form import SpecForms
+
         self.docks = DockArea(self, self.commands.view_menu)
         self.docks["lesson"].setWindowTitle(self.tr("Lesson"))
         self.commands.fill_lessons_menu()
@@ -97,7 +122,16 @@ class MainWindow(QMainWindow):
         self.docks["training"].setWidget(self.run_panel)
         self.lesson_panel = LessonPanel()
         self.docks["lesson"].setWidget(self.lesson_panel)
-        self.panels = self.docks.make_plots()
+
+    def _build_plot(self, name: str) -> None:
+        self.panels = self.docks.make_plots(only=name)
+
+    def _build_session(self) -> None:
+        from engine.host import ProcessHost, ThreadHost
+        from lab_gui.playground.panel import PlaygroundPanel
+        from lab_gui.redraw import RedrawScheduler
+        from lab_gui.session import TrainingSession
+
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
         self.session = TrainingSession(self.document, host, self)
         self.redraws = RedrawScheduler(self.panels, on_interval=lambda s: self.session.controller.poll_every(s / 2))
@@ -112,6 +146,8 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setInterval(60_000)
         self.autosave_timer.timeout.connect(self.document.autosave)
         self.autosave_timer.start()
+
+    def _finish(self, path: Path | None) -> None:
         self.ready = True
         self.set_theme_choice(self.settings.value("theme", "system"), remember=False)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -121,6 +157,7 @@ class MainWindow(QMainWindow):
             self.document.new_project()
         if self.host_kind == "process":
             # start the engine while the person looks around (unless the window closed first)
+            host = self.session.controller.host
             QTimer.singleShot(500, self, lambda: self.isVisible() and host.launch())
         self.commands.update(True, self.session.state)
         self.loaded.emit()
@@ -158,13 +195,15 @@ class MainWindow(QMainWindow):
         try:
             self.diagram.show_blueprint(blueprint(spec, self.document.task_files.for_spec(spec)))
         except MissingTaskFile as exc:
-            self.diagram.show_blueprint(None, f"This run learns from {exc.path}, which the project does not "
-                                              f"hold. SeqLab reads no file a project names: choose the file.")
+            self.diagram.show_blueprint(None, self.tr("This run learns from {path}, which the project does not "
+                                                      "hold. SeqLab reads no file a project names: choose the file.")
+                                        .format(path=exc.path))
             self.document.ask_for_task_file(exc.path)
         except SeqLabError as exc:
-            self.diagram.show_blueprint(None, str(exc))
+            self.diagram.show_blueprint(None, engine_text(str(exc)))
         except Exception as exc:  # a model torch refuses to build: say so, keep the window
-            self.diagram.show_blueprint(None, f"the model cannot be built: {type(exc).__name__}: {exc}")
+            self.diagram.show_blueprint(None, self.tr("the model cannot be built: {error}")
+                                        .format(error=f"{type(exc).__name__}: {exc}"))
 
     def _show_project(self, project) -> None:
         self.status.notice("", [])  # what the last project asked of the person no longer applies
@@ -184,8 +223,9 @@ class MainWindow(QMainWindow):
 
     def _show_title(self, *_changed) -> None:
         document = self.document
-        self.setWindowTitle(f"{document.display_name()}{' (read-only)' if document.read_only else ''}[*]"
-                            f" — {APP_NAME}")
+        name = document.display_name() if document.path else self.tr("untitled")
+        read_only = self.tr(" (read-only)") if document.read_only else ""
+        self.setWindowTitle(f"{name}{read_only}[*] — {APP_NAME}")
         self.setWindowModified(document.modified)
 
     # ------------------------------------------------------------ training, shown
@@ -194,6 +234,7 @@ class MainWindow(QMainWindow):
         self.redraws.forget_paints()
 
     def _on_events(self, run, events: list) -> None:
+        from engine.describe import device_text  # engine.spec with it: loaded after the window shows
         from engine.events import Checkpoint, ProbeSnapshot, RunFailed, RunFinished, RunStarted, Scalars, \
             Evaluation, StateChanged
 
@@ -204,7 +245,7 @@ class MainWindow(QMainWindow):
             elif isinstance(event, ProbeSnapshot):
                 probes = True
             elif isinstance(event, RunStarted):
-                self.status.started(event.device, event.total_steps)
+                self.status.started(device_text(event.device, event.precision), event.total_steps)
             elif isinstance(event, (RunFinished, RunFailed)):
                 self.run_panel.show_runs(self.document.project)  # its step count
             elif isinstance(event, Checkpoint):
@@ -273,9 +314,9 @@ class MainWindow(QMainWindow):
             else:
                 write_tensorboard(run, path)
         except (SeqLabError, OSError, ImportError) as exc:
-            self.dialogs.warn("Export failed", f"{path}: {exc}")
+            self.dialogs.warn(self.tr("Export failed"), f"{path}: {engine_text(str(exc))}")
             return False
-        self.status.say(f"Exported {path}", 5000)
+        self.status.say(self.tr("Exported {path}").format(path=path), 5000)
         return True
 
     # ------------------------------------------------------------ look and language
@@ -314,17 +355,26 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        """The texts that follow the language: the lessons and their menu, the
-        Language menu itself. (The rest of the window is in English for now.)
-        Here, not in the parts: a tr() call's context is its class, for lupdate
-        and at run time alike, and the translations are kept under MainWindow."""
+        """The texts that follow the language and are not set through
+        language.follow_language (which the parts use for what they make once):
+        the lessons and their menu, the Language menu itself, the window's title,
+        and what is drawn from the run (plots, status bar, forms), drawn again."""
         commands = self.commands
+        self._show_title()
         commands.language_menu.setTitle(self.tr("&Language"))
         commands.language_actions["system"].setText(self.tr("Follow the system"))
         commands.lessons_menu.setTitle(self.tr("&Lessons"))
         if self.ready:
             commands.fill_lessons_menu()
             self.docks["lesson"].setWindowTitle(self.tr("Lesson"))
+            self.status.set_state(self.session.state)
+            self._show_draft(self.document.draft)
+            self.panels["compare"].show_project(self.document.project)
+            run = self.document.run()
+            self.run_panel.show_runs(self.document.project)
+            for panel in self.panels.values():
+                panel.show_run(run)
+            self.status.show_run(run)
 
     # ------------------------------------------------------------ the window itself
     def closeEvent(self, event) -> None:
@@ -356,7 +406,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from lab_gui.about import about_html  # versions, devices, the log folder
 
-        QMessageBox.about(self, "About SeqLab", about_html())
+        QMessageBox.about(self, self.tr("About SeqLab"), about_html())
 
 
 _GARBAGE_COLLECTOR = None
@@ -373,3 +423,88 @@ def _collect_garbage_in_the_gui_thread() -> None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
         _GARBAGE_COLLECTOR = GarbageCollector(interval=1.0)
+
+
+def _placeholder(text: str) -> QWidget:
+    """A word in the middle of an empty area, greyed (no Qt enums: they load after the show)."""
+    placeholder, label = QWidget(), QLabel(text)
+    label.setEnabled(False)
+    row = QHBoxLayout()
+    row.addStretch()
+    row.addWidget(label)
+    row.addStretch()
+    column = QVBoxLayout(placeholder)
+    column.addStretch()
+    column.addLayout(row)
+    column.addStretch()
+    return placeholder
+
+
+# torch with them; all of them are Qt-free (import-linter's contract for the engine)
+ENGINE_MODULES = ("engine.host", "engine.blueprint", "engine.presets", "engine.project")
+
+
+def _import_engine() -> None:
+    """On a thread while the window's event loop runs: torch and the engine's modules the
+    late start-up needs, 1.2-1.9 s on 2 cores idle, more when busy. A failure here is raised again, and
+    reported, when the GUI thread imports them."""
+    try:
+        for name in ENGINE_MODULES:
+            importlib.import_module(name)
+    except Exception:
+        pass
+
+
+class _LateStartup(QObject):
+    """MainWindow.start_up's turns of the event loop. Measured on 2 cores under Xvfb
+    (benchmarks/window.py): run at once after show(), the late start-up kept the first
+    frame back until it was done, 2-3 s after the launch and 3-7 s with the cores busy:
+    a black window. Importing torch in the GUI thread holds the event loop 1.1-4 s; on a
+    thread, at most 0.2 s at once idle and 0.6 s busy (the GIL: loading libtorch holds it),
+    in about the same time. Each step after it takes 0.15 s at most, idle."""
+
+    FIRST_FRAME_AT_LATEST_MS = 2000  # a window that never paints (minimized, say) starts all the same
+    imported = Signal()  # from the import thread, queued to the GUI thread
+
+    def __init__(self, window: MainWindow, path: Path | None):
+        super().__init__(window)
+        self.window, self.path = window, path
+        self.importer: threading.Thread | None = None
+        self.imported.connect(self._next_step)
+        window.installEventFilter(self)
+        QTimer.singleShot(self.FIRST_FRAME_AT_LATEST_MS, self, self._painted)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == QEvent.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._painted)  # after the frame: its widgets paint after the window
+        return False
+
+    def _painted(self) -> None:
+        if self.importer is not None:
+            return
+        window = self.window
+        window.removeEventFilter(self)
+        # the style and palette now, while few widgets are there to restyle (the plots take theirs when ready)
+        window.set_theme_choice(window.settings.value("theme", "system"), remember=False)
+        # not a daemon: an exit in the middle of the import waits for it rather than tear torch down under it
+        self.importer = threading.Thread(target=self._import, name="seqlab-import")
+        self.importer.start()
+
+    def _import(self) -> None:
+        _import_engine()
+        try:
+            self.imported.emit()
+        except RuntimeError:  # the window is gone: nothing to go on with
+            pass
+
+    def _next_step(self) -> None:
+        window = self.window
+        if not window.isVisible():  # closed while it started
+            return
+        if window.late_steps:
+            window.late_steps.pop(0)()
+            QTimer.singleShot(0, self, self._next_step)  # the event loop paints and answers between steps
+        else:
+            window.finish_startup(self.path)
+            self.deleteLater()

@@ -9,10 +9,14 @@ status bar; what a person must decide comes as `notice` with its buttons.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from engine.errors import ProjectError, SeqLabError
+from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.document import Document
+from lab_gui.engine_text import engine_text
+
+translate = QCoreApplication.translate
 from lab_gui.training_controller import TrainingController
 
 
@@ -64,18 +68,19 @@ class TrainingSession(QObject):
             run = next_training(document.project, document.run(), document.draft, more_steps)
         except RunComplete as exc:
             more = document.draft.training.steps
-            self.notice.emit(f"{_capitalised(str(exc))}: train it on for more?",
-                             [(f"Train {more:,} More Steps", lambda: self.train(more_steps=more))])
+            self.notice.emit(translate("Session", "{done}: train it on for more?").format(done=_capitalised(str(exc))),
+                             [(translate("Session", "Train {steps} More Steps").format(steps=f"{more:,}"),
+                               lambda: self.train(more_steps=more))])
             return False
         except ProjectError as exc:
-            document.dialogs.warn("Cannot train", str(exc))
+            document.dialogs.warn(translate("Session", "Cannot train"), engine_text(str(exc)))
             return False
         state = None
         if run.state is not None:
             try:  # an optimizer state still in the project file is read now
                 state = ({name: tensor.numpy() for name, tensor in run.state[0].items()}, run.state[1])
             except ProjectError as exc:
-                document.dialogs.warn("Cannot train", str(exc))
+                document.dialogs.warn(translate("Session", "Cannot train"), engine_text(str(exc)))
                 return False
         return self._start(run, state)
 
@@ -98,7 +103,7 @@ class TrainingSession(QObject):
         try:
             self.controller.start(run, state)
         except (SeqLabError, RuntimeError) as exc:
-            document.dialogs.warn("Cannot train", str(exc))
+            document.dialogs.warn(translate("Session", "Cannot train"), engine_text(str(exc)))
             return False
         self.notice.emit("", [])
         self.run_started.emit(run)
@@ -121,14 +126,14 @@ class TrainingSession(QObject):
     def new_run(self) -> bool:
         """Keep the current run and add a fresh one with the draft's spec."""
         if self.active:
-            self.message.emit("Stop training before starting a new run", 6000)
+            self.message.emit(translate("Session", "Stop training before starting a new run"), 6000)
             return False
         self.document.add_run(self.document.draft)
         return True
 
     def pick_run(self, run_id: str) -> bool:
         if self.active:
-            self.message.emit("Stop training before switching runs", 6000)
+            self.message.emit(translate("Session", "Stop training before switching runs"), 6000)
             return False
         self.document.pick_run(run_id)
         return True
@@ -145,7 +150,7 @@ class TrainingSession(QObject):
         self.race_queue = [run.id for run in self.document.project.runs
                            if run.state is None and not len(run.history)]
         if not self.race_queue:
-            self.message.emit("Every run has trained already: New Run adds one to race", 8000)
+            self.message.emit(translate("Session", "Every run has trained already: New Run adds one to race"), 8000)
             return False
         return self._next_in_race()
 
@@ -195,13 +200,17 @@ class TrainingSession(QObject):
         self.document.mark_unsaved()
         for event in events:
             if isinstance(event, RunWarning) and event.kind == "memory":
-                self.notice.emit(f"Training anyway, but {event.message}.", [])
+                warning = engine_text(event.message)
+                self.notice.emit(translate("Session", "Training anyway, but {warning}.").format(warning=warning), [])
             elif isinstance(event, RunWarning):
-                self.message.emit(event.message, 8000)
+                self.message.emit(engine_text(event.message), 8000)
             elif isinstance(event, SettingChanged):
-                self.message.emit(f"{event.name} set to {event.value:g} at step {event.step}", 5000)
+                self.message.emit(translate("Session", "{name} set to {value} at step {step}").format(
+                    name=event.name, value=f"{event.value:g}", step=event.step), 5000)
             elif isinstance(event, RunFinished):
-                self.message.emit(f"Run {event.reason} at step {event.step}", 8000)
+                how = translate("Session", FINISHED.get(event.reason, event.reason))
+                self.message.emit(translate("Session", "Run {how} at step {step}").format(how=how, step=event.step),
+                                  8000)
                 if event.reason == "stopped":  # the person stopped it: the race ends too
                     self.race_queue.clear()
             elif isinstance(event, RunFailed):
@@ -216,28 +225,44 @@ class TrainingSession(QObject):
             QTimer.singleShot(0, self._next_in_race)
 
     def _show_failure(self, run, event) -> None:
-        first_line = event.message.strip().splitlines()[0] if event.message.strip() else "unknown error"
+        first_line = engine_text(event.message.strip().splitlines()[0] if event.message.strip() else "unknown error")
         actions = []
         if event.kind == "out_of_memory":
-            text = _capitalised(first_line) + (" The run so far is kept." if event.step else "")
+            kept = translate("Session", "The run so far is kept.")
+            text = _capitalised(first_line) + (" " + kept if event.step else "")
             batch = run.spec.training.batch_size if run else 1
             if batch > 1:
-                actions.append((f"Retry with batch size {batch // 2}",
+                actions.append((translate("Session", "Retry with batch size {batch}").format(batch=batch // 2),
                                 lambda: self.retry({"training.batch_size": batch // 2})))
             if event.device and not event.device.startswith("cpu"):
-                actions.append(("Retry on the CPU", lambda: self.retry({"training.device": "cpu"})))
+                actions.append((translate("Session", "Retry on the CPU"),
+                                lambda: self.retry(_on_the_cpu(run))))
         else:
-            text = f"Training stopped at step {event.step}: {first_line}. The run so far is kept; press Train to go on."
+            text = translate("Session", "Training stopped at step {step}: {error}. The run so far is kept; "
+                                        "press Train to go on.").format(step=event.step, error=first_line)
         self.notice.emit(text, actions)
 
     def _show_divergence(self, run, event) -> None:
         """The retry offers a tenth of the rate the run diverged at: its spec follows live edits."""
         lr = run.spec.training.lr if run else None
-        actions = [(f"Retry with learning rate {lr / 10:g}", lambda: self.retry({"training.lr": lr / 10}))] \
-            if lr else []
-        self.notice.emit(_capitalised(event.message), actions)
+        actions = [(translate("Session", "Retry with learning rate {lr}").format(lr=f"{lr / 10:g}"),
+                     lambda: self.retry({"training.lr": lr / 10}))] if lr else []
+        self.notice.emit(_capitalised(engine_text(event.message)), actions)
 
 
 def _capitalised(message: str) -> str:
     """An engine message ("diverged at step 7: ...") as the start of a sentence."""
+    message = engine_text(message)
     return message[:1].upper() + message[1:]
+
+
+# How a run finished (RunFinished.reason), in words.
+FINISHED = {"completed": QT_TRANSLATE_NOOP("Session", "completed"), "stopped": QT_TRANSLATE_NOOP("Session", "stopped"),
+            "diverged": QT_TRANSLATE_NOOP("Session", "diverged")}
+
+
+def _on_the_cpu(run) -> dict:
+    """The edits that move a run to the CPU: bf16 and fp16 are for GPUs, so the
+    precision goes to auto (fp32 there) first, or the device edit is refused."""
+    precision = run.spec.training.precision if run else "auto"
+    return ({"training.precision": "auto"} if precision in ("bf16", "fp16") else {}) | {"training.device": "cpu"}

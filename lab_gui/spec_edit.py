@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from engine.errors import SpecError
@@ -78,7 +79,7 @@ class SpecEdit(QUndoCommand):
 
     def __init__(self, show: Callable[[ExperimentSpec], None], before: ExperimentSpec, result: EditResult):
         shown = ", ".join(f"{key}={_plain(get_key(result.spec, key))}" for key in result.changed)
-        super().__init__(f"Set {shown}")
+        super().__init__(QCoreApplication.translate("Edits", "Set {values}").format(values=shown))
         self.show, self.before, self.after = show, before, result.spec
 
     def redo(self) -> None:

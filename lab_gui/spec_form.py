@@ -4,12 +4,21 @@ edit is taken, and a refused one is shown next to its field in red."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from engine.spec import ExperimentSpec, get_key
+from lab_gui.engine_text import engine_text
+from lab_gui.language import follow_language
 from lab_gui.spec_fields import Field
+
+translate = QCoreApplication.translate
+
+
+def _choice_text(choice: str) -> str:
+    """A choice as the combo box shows it: a word in the window's language, a name as it is."""
+    return translate("Choices", choice) if choice else translate("Forms", "(same as encoder)")
 
 
 class SpecForm(QWidget):
@@ -40,7 +49,8 @@ class SpecForm(QWidget):
             editor.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             editor.setMinimumContentsLength(8)
             for choice in f.choices:
-                editor.addItem(choice if choice else "(same as encoder)", choice)
+                editor.addItem(_choice_text(choice), choice)
+            follow_language(editor, _show_choices)
             # "" stands for None (model.decoder_cell: the encoder's cell)
             editor.activated.connect(lambda _i, k=key, e=editor: self._changed(k, e.currentData() or None))
         elif key in ("model.bidirectional", "model.causal"):
@@ -50,7 +60,7 @@ class SpecForm(QWidget):
             editor = QLineEdit()
             editor.editingFinished.connect(lambda k=key, e=editor: self._text_edited(k, e))
         if f.help:
-            editor.setToolTip(f.help)
+            follow_language(editor, lambda e, text=f.help: e.setToolTip(translate("Forms", text)))
         editor.setObjectName(key)
         field_widget = editor
         if key == "task.path":
@@ -58,7 +68,8 @@ class SpecForm(QWidget):
             row = QHBoxLayout(field_widget)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(editor, 1)
-            browse = QPushButton("Browse…")
+            browse = QPushButton()
+            follow_language(browse, lambda b: b.setText(translate("Forms", "Browse…")))
             browse.clicked.connect(lambda: self._browse(editor))
             row.addWidget(browse)
         error = QLabel()
@@ -72,14 +83,17 @@ class SpecForm(QWidget):
         column.setSpacing(1)
         column.addWidget(field_widget)
         column.addWidget(error)
-        label = QLabel(f.label)
+        label = QLabel()
+        follow_language(label, lambda lab, text=f.label: lab.setText(translate("Forms", text)))
         label.setToolTip(key)
         self.form.addRow(label, holder)
         self.editors[key], self.errors[key], self.rows[key] = editor, error, (label, holder)
 
     def _browse(self, editor: QLineEdit) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a data file", editor.text(),
-                                              "Text or CSV (*.txt *.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("Forms", "Choose a data file"), editor.text(),
+            translate("Forms", "Text or CSV ({pattern})").format(pattern="*.txt *.csv") + ";;"
+            + translate("Forms", "All files ({pattern})").format(pattern="*"))
         if path:  # chosen, even if the same as the text: a project's path is only read once chosen
             editor.setText(path)
             self._changed("task.path", path)
@@ -101,6 +115,8 @@ class SpecForm(QWidget):
             editor.blockSignals(True)
             if isinstance(editor, QComboBox):
                 index = editor.findData("" if value is None else value)
+                if index < 0 and key == "training.device" and isinstance(value, str):
+                    index = _add_unavailable_device(editor, value)  # cuda:N of a machine with more GPUs
                 editor.setCurrentIndex(max(index, 0))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
@@ -116,7 +132,7 @@ class SpecForm(QWidget):
             self.show_spec(self.spec)
         label = self.errors.get(key)
         if label is not None:
-            label.setText(message)
+            label.setText(engine_text(message))
             label.show()
             self.editors[key].setFocus(Qt.OtherFocusReason)
 
@@ -128,6 +144,28 @@ class SpecForm(QWidget):
     def error_text(self, key: str) -> str:
         label = self.errors.get(key)
         return label.text() if label is not None and not label.isHidden() else ""
+
+
+UNAVAILABLE = Qt.UserRole + 1  # a device this machine lacks
+
+
+def _add_unavailable_device(editor: QComboBox, device: str) -> int:
+    """A device a project names that this machine lacks, listed greyed out; returns its index."""
+    editor.addItem(device, device)
+    index = editor.count() - 1
+    editor.model().item(index).setEnabled(False)
+    editor.setItemData(index, True, UNAVAILABLE)
+    _show_choices(editor)
+    return index
+
+
+def _show_choices(editor: QComboBox) -> None:
+    """The choices' texts in the language of the moment (a device this machine lacks says so)."""
+    for index in range(editor.count()):
+        text = _choice_text(editor.itemData(index))
+        if editor.itemData(index, UNAVAILABLE):
+            text = translate("Forms", "{device} (not available)").format(device=text)
+        editor.setItemText(index, text)
 
 
 def _text(value) -> str:
@@ -156,11 +194,15 @@ class SpecForms(QObject):
             form.edited.connect(self.edited)
         devices = available_devices()
         device_box = self.forms["training"].editors["training.device"]
+        for name in devices:  # cuda:0 ... cuda:N-1 on a machine with several GPUs, before mps
+            if device_box.findData(name) < 0:
+                device_box.insertItem(device_box.findData("mps"), _choice_text(name), name)
         for index in range(device_box.count()):
             name = device_box.itemData(index)
             if name not in ("auto", *devices):
                 device_box.model().item(index).setEnabled(False)
-                device_box.setItemText(index, f"{name} (not available)")
+                device_box.setItemData(index, True, UNAVAILABLE)
+        _show_choices(device_box)
 
     def __getitem__(self, name: str) -> SpecForm:
         return self.forms[name]

@@ -7,9 +7,18 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.banner import Banner
+from lab_gui.engine_text import engine_text
+from lab_gui.language import follow_language
+
+translate = QCoreApplication.translate
+# The training session's states, as the status bar names them.
+STATES = {"idle": QT_TRANSLATE_NOOP("Status", "idle"), "running": QT_TRANSLATE_NOOP("Status", "running"),
+          "paused": QT_TRANSLATE_NOOP("Status", "paused"), "stopping": QT_TRANSLATE_NOOP("Status", "stopping")}
 
 PROGRESS_SECONDS = 0.25
 
@@ -17,14 +26,17 @@ PROGRESS_SECONDS = 0.25
 class StatusArea:
     def __init__(self, bar: QStatusBar):
         self.bar = bar
-        self.state_label = QLabel("idle")
-        self.step_label = QLabel("step —")
-        self.loss_label = QLabel("loss —")
-        self.speed_label = QLabel("— tokens/s")
-        self.device_label = QLabel("device —")
+        self.state_label = QLabel(translate("Status", "idle"))
+        self.step_label = QLabel(engine_text("step —"))
+        self.loss_label = QLabel(engine_text("loss —"))
+        self.speed_label = QLabel(engine_text("— tokens/s"))
+        self.device_label = QLabel()
+        self.device = "—"
+        follow_language(self.device_label, lambda label: label.setText(
+            translate("Status", "device {device}").format(device=self.device)))
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
-        self.progress.setFormat("%v / %m steps")
+        follow_language(self.progress, lambda bar: bar.setFormat(translate("Status", "%v / %m steps")))
         for widget in (self.state_label, self.step_label, self.loss_label, self.speed_label, self.device_label):
             widget.setMinimumWidth(90)
             bar.addPermanentWidget(widget)
@@ -49,10 +61,11 @@ class StatusArea:
         self.say(text.split(". ")[0], 15000)
 
     def set_state(self, state: str) -> None:
-        self.state_label.setText(state)
+        self.state_label.setText(translate("Status", STATES[state]) if state in STATES else state)
 
     def started(self, device: str, total_steps: int) -> None:
-        self.device_label.setText(f"device {device}")
+        self.device = device
+        self.device_label.setText(translate("Status", "device {device}").format(device=device))
         self.progress.setRange(0, total_steps)
 
     def show_run(self, run, training: bool = False) -> None:
@@ -63,9 +76,8 @@ class StatusArea:
 
         if run is None:
             return
-        texts = status_texts(run)
-        for label, text in ((self.step_label, texts.step), (self.loss_label, texts.loss),
-                            (self.speed_label, texts.speed)):
+        texts = [engine_text(text) for text in status_texts(run)]
+        for label, text in zip((self.step_label, self.loss_label, self.speed_label), texts):
             if label.text() != text:  # an unchanged text costs no relayout
                 label.setText(text)
         total = max(run.spec.training.steps, 1)

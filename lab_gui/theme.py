@@ -50,7 +50,8 @@ def system_theme() -> Theme:
 
 def apply_palette(app, theme: Theme) -> None:
     """Fusion with a palette of the theme's colours: it looks the same everywhere."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":  # a new style restyles every widget: only when it changes
+        app.setStyle("Fusion")
     if theme.name == "light":
         app.setPalette(app.style().standardPalette())
         return

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 from superqt import QFlowLayout
 
-from lab_gui.plots.panel import colour_key, new_plot, set_title, style_plot
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.plots.panel import colour_key, new_plot, set_title, style_plot, words
 from lab_gui.theme import LIGHT, Theme
 
 
@@ -28,14 +29,17 @@ class ForecastView(QWidget):
         self.series.setPrefix("series ")
         self.horizon = QSpinBox()
         self.horizon.setSuffix(" steps")
-        self.horizon.setToolTip("How far ahead the model forecasts, feeding back its own predictions")
+        self.horizon.setToolTip(words(QT_TRANSLATE_NOOP("Plots", "How far ahead the model forecasts, feeding back "
+                                                                 "its own predictions")))
         self.summary = QLabel("")
-        for widget in (QLabel("validation"), self.series, QLabel("horizon:"), self.horizon, self.summary):
+        for widget in (QLabel(words(QT_TRANSLATE_NOOP("Plots", "validation"))), self.series,
+                       QLabel(words(QT_TRANSLATE_NOOP("Plots", "horizon:"))), self.horizon, self.summary):
             controls.addWidget(widget)
         layout.addLayout(controls)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
-        self.plot = new_plot(self.graphics, 0, 0, "Forecast", "time step", "value")
+        self.plot = new_plot(self.graphics, 0, 0, QT_TRANSLATE_NOOP("Plots", "Forecast"),
+                             QT_TRANSLATE_NOOP("Plots", "time step"), QT_TRANSLATE_NOOP("Plots", "value"))
         self.history, self.truth, self.predicted = self.plot.plot(), self.plot.plot(), self.plot.plot()
         self.start = pg.InfiniteLine(angle=90, movable=False)
         self.plot.addItem(self.start)
@@ -68,10 +72,14 @@ class ForecastView(QWidget):
         self.start.setPen(pg.mkPen(self.theme.grid, width=1, style=Qt.DotLine))
         error = float(np.mean(np.abs(forecast.predicted - forecast.truth)))
         flat = float(np.mean(np.abs(np.mean(forecast.history) - forecast.truth)))
-        self.summary.setText(f"mean absolute error {error:.3f} (predicting the history's mean: {flat:.3f})")
+        self.summary.setText(words(QT_TRANSLATE_NOOP("Plots", "mean absolute error {error} (predicting the "
+                                                              "history's mean: {flat})")).format(
+            error=f"{error:.3f}", flat=f"{flat:.3f}"))
         # the title is the legend, in the curves' colours: a legend box sat on the curves
-        key = colour_key("", [("read", self.theme.foreground), ("truth (dashed)", self.theme.color(2)),
-                              (f"forecast of {len(forecast.truth)} steps", self.theme.color(1))])
+        key = colour_key("", [(QT_TRANSLATE_NOOP("Plots", "read"), self.theme.foreground),
+                              (QT_TRANSLATE_NOOP("Plots", "truth (dashed)"), self.theme.color(2)),
+                              (words(QT_TRANSLATE_NOOP("Plots", "forecast of {steps} steps")).format(
+                                  steps=len(forecast.truth)), self.theme.color(1))])
         set_title(self.plot, key, self.theme)
         self.plot.autoRange()
 

@@ -14,8 +14,10 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView, QLabel, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.playground.token_strip import TokenStrip
-from lab_gui.plots.panel import new_plot, set_title, style_plot
+from lab_gui.language import follow_language
+from lab_gui.plots.panel import label_colour_bar, new_plot, set_title, style_plot, words
 from lab_gui.theme import LIGHT, Theme
 from lab_gui.widgets import one_line, visible
 from lab_gui.widgets.heatmap import Heatmap, sparse_ticks
@@ -36,8 +38,10 @@ class OutputView(QWidget):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        self.source = TokenStrip("input")
-        self.output = TokenStrip("output")
+        self.source = TokenStrip("")
+        self.output = TokenStrip("")
+        follow_language(self.source.caption, lambda label: label.setText(words(QT_TRANSLATE_NOOP("Plots", "input"))))
+        follow_language(self.output.caption, lambda label: label.setText(words(QT_TRANSLATE_NOOP("Plots", "output"))))
         self.text = QLabel("")
         self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.text.setWordWrap(True)
@@ -56,10 +60,13 @@ class OutputView(QWidget):
         splitter.addWidget(left)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
-        self.plot = new_plot(self.graphics, 0, 0, "", "input token (key)", "output token")
-        self.graphics.setToolTip("Each row: where one output token looked, the mean of the last layer's heads")
+        self.plot = new_plot(self.graphics, 0, 0, "", QT_TRANSLATE_NOOP("Plots", "input token (key)"),
+                             QT_TRANSLATE_NOOP("Plots", "output token"))
+        follow_language(self.graphics, lambda view: view.setToolTip(words(QT_TRANSLATE_NOOP(
+            "Plots", "Each row: where one output token looked, the mean of the last layer's heads"))))
         self.plot.invertY(True)
-        self.heatmap = Heatmap(self.plot, (0, 1), label="weight")
+        self.heatmap = Heatmap(self.plot, (0, 1))
+        label_colour_bar(self.heatmap, QT_TRANSLATE_NOOP("Plots", "weight"))
         self.marker = QGraphicsRectItem()
         self.marker.setZValue(10)
         self.plot.addItem(self.marker)
@@ -75,10 +82,13 @@ class OutputView(QWidget):
     def show_prediction(self, prediction, kind: str) -> None:
         self.prediction, self.kind = prediction, kind
         attention = prediction.attention
-        self.source.caption.setText("context" if kind == "lm" else "input")
+        self.source.caption.setText(words(QT_TRANSLATE_NOOP("Plots", "context")) if kind == "lm"
+                                    else words(QT_TRANSLATE_NOOP("Plots", "input")))
         self.source.set_tokens(prediction.attention_keys if attention is not None and kind == "lm"
                                else prediction.input_tokens)
-        self.output.caption.setText({"lm": "continues", "classify": "answer"}.get(kind, "output"))
+        self.output.caption.setText(words({"lm": QT_TRANSLATE_NOOP("Plots", "continues"),
+                                           "classify": QT_TRANSLATE_NOOP("Plots", "answer")}.get(
+                                              kind, QT_TRANSLATE_NOOP("Plots", "output"))))
         self.output.set_tokens(prediction.output_tokens)
         self.text.setText(f"<b>{html.escape(one_line(prediction.text))}</b>" if prediction.text else "")
         self._fill_table(prediction)
@@ -90,8 +100,9 @@ class OutputView(QWidget):
             self.plot.getAxis("bottom").setTicks([sparse_ticks(prediction.attention_keys)])
             self.plot.getAxis("left").setTicks([sparse_ticks(rows)])
             # short: pyqtgraph will not shrink a plot below its title's width, it clips it
-            set_title(self.plot, "Attention over the input" if len(rows) == len(prediction.output_tokens)
-                      else "Self-attention of the input", self.theme)
+            set_title(self.plot, QT_TRANSLATE_NOOP("Plots", "Attention over the input")
+                      if len(rows) == len(prediction.output_tokens)
+                      else QT_TRANSLATE_NOOP("Plots", "Self-attention of the input"), self.theme)
         self.highlight(-1)
 
     def _row_labels(self) -> list[str]:

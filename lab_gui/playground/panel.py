@@ -9,20 +9,26 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QPushButton, QSpinBox, QTabWidget,
                                QVBoxLayout, QWidget)
 from superqt import QFlowLayout
 
 from engine.errors import SeqLabError
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.engine_text import engine_text
+from lab_gui.language import follow_language
 from lab_gui.playground.forecast_view import ForecastView
 from lab_gui.playground.output_view import OutputView
 from lab_gui.playground.step_view import StepView
 from lab_gui.theme import LIGHT, Theme
 from lab_gui.widgets import BLANKS, labelled, one_line
 
-MODE_NAMES = {"greedy": "greedy", "beam": "beam search", "sample": "sample"}
+MODE_NAMES = {"greedy": QT_TRANSLATE_NOOP("Playground", "greedy"),
+              "beam": QT_TRANSLATE_NOOP("Playground", "beam search"),
+              "sample": QT_TRANSLATE_NOOP("Playground", "sample")}
+translate = QCoreApplication.translate
 OUTPUT, STEPS, FORECAST = range(3)
 
 
@@ -49,13 +55,14 @@ class PlaygroundPanel(QWidget):
         self.input.setEditable(True)
         self.input.setInsertPolicy(QComboBox.NoInsert)
         self.input.setMinimumWidth(180)
-        self.input.lineEdit().setPlaceholderText("type an input, or pick a validation example")
-        self.input.setToolTip("⏎ stands for a line break")
+        follow_language(self.input, lambda box: (
+            box.lineEdit().setPlaceholderText(translate("Playground", "type an input, or pick a validation example")),
+            box.setToolTip(translate("Playground", "⏎ stands for a line break"))))
         self.mode = QComboBox()
         self.beam = QSpinBox()
         self.beam.setRange(1, 16)
         self.beam.setValue(4)
-        self.beam.setPrefix("width ")
+        follow_language(self.beam, lambda box: box.setPrefix(translate("Playground", "width ")))
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0.05, 5.0)
         self.temperature.setSingleStep(0.1)
@@ -67,19 +74,23 @@ class PlaygroundPanel(QWidget):
         self.length = QSpinBox()
         self.length.setRange(1, 400)
         self.length.setValue(40)
-        self.length.setSuffix(" tokens")
+        follow_language(self.length, lambda box: box.setSuffix(translate("Playground", " tokens")))
         self.seed = QSpinBox()
         self.seed.setRange(0, 1_000_000)
-        self.seed.setPrefix("seed ")
-        self.try_button = QPushButton("Try ▶")
-        self.try_button.setToolTip("Run the model on the input (Enter)")
+        follow_language(self.seed, lambda box: box.setPrefix(translate("Playground", "seed ")))
+        self.try_button = QPushButton()
+        follow_language(self.try_button, self._show_try_button)
         self.weights = QLabel("")
         self.pieces = {}
-        for name, label, widget in (("input", "input:", self.input), ("mode", "", self.mode),
-                                    ("beam", "", self.beam), ("temperature", "", self.temperature),
-                                    ("seed", "", self.seed), ("length", "write", self.length),
-                                    ("top_k", "top", self.top_k)):
+        for name, label, widget in (("input", QT_TRANSLATE_NOOP("Playground", "input:"), self.input),
+                                    ("mode", "", self.mode), ("beam", "", self.beam),
+                                    ("temperature", "", self.temperature), ("seed", "", self.seed),
+                                    ("length", QT_TRANSLATE_NOOP("Playground", "write"), self.length),
+                                    ("top_k", QT_TRANSLATE_NOOP("Playground", "top"), self.top_k)):
             self.pieces[name] = labelled(label, widget)
+            if label:
+                follow_language(self.pieces[name].layout().itemAt(0).widget(),
+                                lambda lab, text=label: lab.setText(translate("Playground", text)))
             controls.addWidget(self.pieces[name])
         controls.addWidget(self.try_button)
         controls.addWidget(self.weights)
@@ -92,9 +103,13 @@ class PlaygroundPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)  # no frame: the dock is one already, and every pixel of height counts
         self.output_view, self.step_view, self.forecast_view = OutputView(), StepView(), ForecastView()
-        self.tabs.addTab(self.output_view, "Output")
-        self.tabs.addTab(self.step_view, "Step through time")
-        self.tabs.addTab(self.forecast_view, "Forecast")
+        self.tabs.addTab(self.output_view, "")
+        self.tabs.addTab(self.step_view, "")
+        self.tabs.addTab(self.forecast_view, "")
+        tab_names = (QT_TRANSLATE_NOOP("Playground", "Output"), QT_TRANSLATE_NOOP("Playground", "Step through time"),
+                     QT_TRANSLATE_NOOP("Playground", "Forecast"))
+        follow_language(self.tabs, lambda tabs: [tabs.setTabText(i, translate("Playground", text))
+                                                 for i, text in enumerate(tab_names)])
         layout.addWidget(self.tabs, 1)
         self.try_button.clicked.connect(lambda: self.try_model())
         self.input.lineEdit().returnPressed.connect(lambda: self.try_model())
@@ -111,7 +126,7 @@ class PlaygroundPanel(QWidget):
         """A run opened, switched to or started: nothing tried on it yet."""
         self.run, self.playground, self._built_for, self.tried = run, None, None, False
         self.weights.setText("")
-        self.say("Press Try to run the model on an input." if run is not None else "")
+        self.say(translate("Playground", "Press Try to run the model on an input.") if run is not None else "")
         if run is None:
             return
         family, kind = run.spec.model.family, _kind(run)
@@ -124,7 +139,7 @@ class PlaygroundPanel(QWidget):
         self.mode.blockSignals(True)
         self.mode.clear()
         for mode in modes:
-            self.mode.addItem(MODE_NAMES[mode], mode)
+            self.mode.addItem(translate("Playground", MODE_NAMES[mode]), mode)
         self.mode.blockSignals(False)
         self.input.clear()
         self._show_pieces(kind)
@@ -191,8 +206,9 @@ class PlaygroundPanel(QWidget):
             if self.input.count() == 0:
                 self._fill_examples()
         step = self.run.step
-        self.weights.setText(f"weights at step {step:,}" if self.run.state is not None
-                             else "untrained: weights as initialised")
+        self.weights.setText(translate("Playground", "weights at step {step}").format(step=f"{step:,}")
+                             if self.run.state is not None
+                             else translate("Playground", "untrained: weights as initialised"))
         return self.playground
 
     def _fill_examples(self) -> None:
@@ -248,10 +264,17 @@ class PlaygroundPanel(QWidget):
         self.pieces["temperature"].setVisible(mode == "sample")
         self.pieces["seed"].setVisible(mode == "sample")
         self.pieces["length"].setVisible(kind == "lm")
-        self.try_button.setText("Forecast ▶" if regression else "Try ▶")
+        self.regression = regression
+        self._show_try_button(self.try_button)
+
+    def _show_try_button(self, button: QPushButton) -> None:
+        regression = getattr(self, "regression", False)
+        button.setText(translate("Playground", "Forecast ▶") if regression else translate("Playground", "Try ▶"))
+        button.setToolTip(translate("Playground", "Run the model on the input (Enter)"))
 
     # ------------------------------------------------------------- looks
     def say(self, text: str, error: bool = False) -> None:
+        text = engine_text(text) if error else text
         self.message.setText(text[:1].upper() + text[1:] if error else text)
         self.message.setStyleSheet(f"color: {self.theme.alarm};" if error else "")
         self.message.setVisible(bool(text))

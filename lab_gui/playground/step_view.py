@@ -12,14 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 from superqt import QFlowLayout
 
+from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.playground.token_strip import TokenStrip
-from lab_gui.plots.inside import GATES_IN_0_1
-from lab_gui.plots.panel import new_plot, set_title, style_plot
+from lab_gui.plots.inside import GATES_IN_0_1, quantity_name
+from lab_gui.language import follow_language
+from lab_gui.plots.panel import new_plot, set_title, style_plot, words
 from lab_gui.theme import LIGHT, Theme
 from lab_gui.widgets import labelled, set_items, visible
 from lab_gui.widgets.heatmap import finite_peak
 
-NAMES = {"hidden": "hidden state h_t", "cell": "cell state c_t"}
 
 
 class StepView(QWidget):
@@ -33,8 +34,10 @@ class StepView(QWidget):
         controls = QFlowLayout()
         self.back = QToolButton(text="◀ Back")
         self.back.setToolTip("The step before (Left arrow)")
-        self.forward = QToolButton(text="Forward ▶")
-        self.forward.setToolTip("Read the next input token (Right arrow)")
+        self.forward = QToolButton()
+        follow_language(self.forward, lambda button: (
+            button.setText(words(QT_TRANSLATE_NOOP("Plots", "Forward ▶"))),
+            button.setToolTip(words(QT_TRANSLATE_NOOP("Plots", "Read the next input token (Right arrow)")))))
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setMinimumWidth(160)
         self.where = QLabel("")
@@ -44,21 +47,24 @@ class StepView(QWidget):
         self.quantity = QComboBox()
         for combo in (self.layer, self.quantity):
             combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        for widget in (self.back, self.slider, self.forward, self.where, labelled("layer:", self.layer),
-                       labelled("show:", self.quantity)):
+        for widget in (self.back, self.slider, self.forward, self.where,
+                       labelled(words(QT_TRANSLATE_NOOP("Plots", "layer:")), self.layer),
+                       labelled(words(QT_TRANSLATE_NOOP("Plots", "show:")), self.quantity)):
             controls.addWidget(widget)
         layout.addLayout(controls)
         self.strip = TokenStrip("read")
         layout.addWidget(self.strip)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
-        self.state_plot = new_plot(self.graphics, 0, 0, "", "unit", "value")
+        self.state_plot = new_plot(self.graphics, 0, 0, "", QT_TRANSLATE_NOOP("Plots", "unit"),
+                                   QT_TRANSLATE_NOOP("Plots", "value"))
         self.state_plot.setMouseEnabled(x=True, y=False)
         self.previous = pg.PlotDataItem(stepMode="center")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.85)
         self.state_plot.addItem(self.bars)
         self.state_plot.addItem(self.previous)
-        self.top_plot = new_plot(self.graphics, 0, 1, "Output distribution", "probability", "")
+        self.top_plot = new_plot(self.graphics, 0, 1, QT_TRANSLATE_NOOP("Plots", "Output distribution"),
+                                 QT_TRANSLATE_NOOP("Plots", "probability"), "")
         self.top_plot.invertY(True)
         self.top_plot.setXRange(0, 1, padding=0.02)
         self.top_plot.setMouseEnabled(x=False, y=False)
@@ -103,9 +109,10 @@ class StepView(QWidget):
         self.back.setEnabled(self.t > 0)
         self.forward.setEnabled(self.t < len(self.steps) - 1)
         self.strip.set_current(self.t)
-        self.where.setText(f"t = {self.t + 1} of {len(self.steps)}, read {visible(step.token)!r}")
+        self.where.setText(words(QT_TRANSLATE_NOOP("Plots", "t = {t} of {steps}, read {token}")).format(
+            t=self.t + 1, steps=len(self.steps), token=repr(visible(step.token))))
         layer = self.layer.currentText() or next(iter(step.states))
-        set_items(self.quantity, [NAMES.get(q, q.replace("_", " ")) for q in step.states[layer]],
+        set_items(self.quantity, [quantity_name(q) for q in step.states[layer]],
                   list(step.states[layer]))
         quantity = self.quantity.currentData() or next(iter(step.states[layer]))
         values = step.states[layer][quantity]
@@ -125,21 +132,23 @@ class StepView(QWidget):
             low, high = -bound, bound
         self.state_plot.setYRange(low, high, padding=0.05)
         self.state_plot.setXRange(-0.5, len(values) - 0.5, padding=0.01)
-        name = NAMES.get(quantity, f"{quantity.replace('_', ' ')} gate" if quantity in GATES_IN_0_1 else quantity)
-        set_title(self.state_plot, f"{layer} after reading {visible(step.token)!r}: {name}", self.theme)
+        name = quantity_name(quantity)
+        set_title(self.state_plot, words(QT_TRANSLATE_NOOP("Plots", "{layer} after reading {token}: {name}")).format(
+            layer=layer, token=repr(visible(step.token)), name=name), self.theme)
         self._draw_distribution(step.top)
 
     def _draw_distribution(self, top: list) -> None:
         if not top:
             self.top_bars.setOpts(x0=[], y=[], width=[])
             self.top_plot.getAxis("left").setTicks([[]])
-            set_title(self.top_plot, "No output yet: the decoder writes after the whole input", self.theme)
+            set_title(self.top_plot, QT_TRANSLATE_NOOP("Plots", "No output yet: the decoder writes after the whole "
+                                                                "input"), self.theme)
             return
         self.top_bars.setOpts(x0=np.zeros(len(top)), y=np.arange(len(top)), width=[p for _, p in top],
                               brush=self.theme.color(1), pen=pg.mkPen(None))
         self.top_plot.getAxis("left").setTicks([[(i, visible(name)) for i, (name, _) in enumerate(top)]])
         self.top_plot.setYRange(-0.5, len(top) - 0.5, padding=0.02)
-        set_title(self.top_plot, "Output distribution at this step", self.theme)
+        set_title(self.top_plot, QT_TRANSLATE_NOOP("Plots", "Output distribution at this step"), self.theme)
 
     def keyPressEvent(self, event) -> None:
         step = {Qt.Key_Left: -1, Qt.Key_Right: 1}.get(event.key())
@@ -155,3 +164,4 @@ class StepView(QWidget):
             style_plot(plot, theme)
         self.strip.apply_theme(theme)
         self._draw()
+

@@ -10,9 +10,15 @@ from PySide6.QtWidgets import QAbstractItemView, QDoubleSpinBox, QHeaderView, QT
 
 from engine.describe import (architecture, loss_text, metric_text, parameters_text, speed_text, target_text,
                              task_metric)
-from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.engine_text import engine_text
+from lab_gui.language import follow_language
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, new_plot, translate, words
 
-COLUMNS = ["run", "architecture", "parameters", "steps", "final loss", "metric", "tokens/s", "time to target"]
+COLUMNS = [QT_TRANSLATE_NOOP("Plots", "run"), QT_TRANSLATE_NOOP("Plots", "architecture"),
+           QT_TRANSLATE_NOOP("Plots", "parameters"), QT_TRANSLATE_NOOP("Plots", "steps"),
+           QT_TRANSLATE_NOOP("Plots", "final loss"), QT_TRANSLATE_NOOP("Plots", "metric"),
+           QT_TRANSLATE_NOOP("Plots", "tokens/s"), QT_TRANSLATE_NOOP("Plots", "time to target")]
 MAX_POINTS = 2000  # per curve: a race of long runs stays cheap to redraw
 
 
@@ -24,25 +30,29 @@ def swatch(colour: str) -> QIcon:
 
 
 class ComparePanel(PlotPanel):
-    title = "Compare runs"
+    title = QT_TRANSLATE_NOOP("Plots", "Compare runs")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.project = None
         self.x_axis = XAxisChoice(self)
         self.target = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=1e6, singleStep=0.05, value=0.9)
-        self.target.setToolTip("The metric a run must reach for 'time to target' (for mse: fall to)")
-        self.add_controls(("x:", self.x_axis), ("target metric:", self.target))
+        follow_language(self.target, lambda box: box.setToolTip(
+            translate("Plots", "The metric a run must reach for 'time to target' (for mse: fall to)")))
+        self.add_controls((QT_TRANSLATE_NOOP("Plots", "x:"), self.x_axis),
+                          (QT_TRANSLATE_NOOP("Plots", "target metric:"), self.target))
         self.finish_controls()
-        self.loss_plot = new_plot(self.graphics, 0, 0, "Training loss", "step", "loss")
-        self.metric_plot = new_plot(self.graphics, 0, 1, "Validation metric", "step", "metric")
+        self.loss_plot = new_plot(self.graphics, 0, 0, QT_TRANSLATE_NOOP("Plots", "Training loss"),
+                                  QT_TRANSLATE_NOOP("Plots", "step"), QT_TRANSLATE_NOOP("Plots", "loss"))
+        self.metric_plot = new_plot(self.graphics, 0, 1, QT_TRANSLATE_NOOP("Plots", "Validation metric"),
+                                    QT_TRANSLATE_NOOP("Plots", "step"), QT_TRANSLATE_NOOP("Plots", "metric"))
         self.x_axis.plots = [self.loss_plot, self.metric_plot]
         self.loss_plot.setLogMode(y=True)
         # No legend: on plots this small it covered the curves and clipped long run
         # names (seen in a screenshot); the table's run column shows each colour.
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self.grid = QTableWidget(0, len(COLUMNS))
-        self.grid.setHorizontalHeaderLabels(COLUMNS)
+        follow_language(self.grid, lambda grid: grid.setHorizontalHeaderLabels([words(c) for c in COLUMNS]))
         self.grid.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.grid.verticalHeader().hide()
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -92,13 +102,16 @@ class ComparePanel(PlotPanel):
             metric_curve.setData([p[0] for p in points], [p[1] for p in points])
         self._fill_table(runs)
         self.say("" if any(len(r.history) for r in runs) else
-                 "No run has trained yet: Run ▸ Race All Runs trains them one after another.")
+                 QT_TRANSLATE_NOOP("Plots", "No run has trained yet: Run ▸ Race All Runs trains them one after "
+                                            "another."))
 
     def _fill_table(self, runs) -> None:
         self.grid.setRowCount(len(runs))
         for row, run in enumerate(runs):
-            values = [run.name or run.id, architecture(run.spec), parameters_text(run), str(run.step),
-                      loss_text(run), metric_text(run), speed_text(run), target_text(run, self.target.value())]
+            name, _, value = metric_text(run).rpartition(" ")
+            values = [run.name or run.id, engine_text(architecture(run.spec)), parameters_text(run), str(run.step),
+                      loss_text(run), f"{engine_text(name)} {value}".strip(), speed_text(run),
+                      engine_text(target_text(run, self.target.value()))]
             for column, text in enumerate(values):
                 self.grid.setItem(row, column, QTableWidgetItem(text))
             self.grid.item(row, 0).setIcon(swatch(self.theme.color(row)))

@@ -6,22 +6,25 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from lab_gui.plots.panel import PlotPanel, new_plot, set_title
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.plots.panel import PlotPanel, new_plot, set_title, translate
 
 
 class GroupNormPanel(PlotPanel):
-    title = "Gradient norms"
+    title = QT_TRANSLATE_NOOP("Plots", "Gradient norms")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.finish_controls()
-        self.bar_plot = new_plot(self.graphics, 0, 0, "Per group", "log10 ‖gradient‖ before clipping", "")
+        self.bar_plot = new_plot(self.graphics, 0, 0, QT_TRANSLATE_NOOP("Plots", "Per group"),
+                                 QT_TRANSLATE_NOOP("Plots", "log10 ‖gradient‖ before clipping"), "")
         font = self.bar_plot.getAxis("left").style.get("tickFont") or self.font()
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         self.bar_plot.getAxis("left").setStyle(tickFont=font)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.bar_plot.addItem(self.bars)
-        self.total_plot = new_plot(self.graphics, 1, 0, "Total gradient norm", "step", "‖gradient‖")
+        self.total_plot = new_plot(self.graphics, 1, 0, QT_TRANSLATE_NOOP("Plots", "Total gradient norm"),
+                                   QT_TRANSLATE_NOOP("Plots", "step"), QT_TRANSLATE_NOOP("Plots", "‖gradient‖"))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.total = self.total_plot.plot(connect="finite")
         self.total.setClipToView(True)
@@ -43,7 +46,7 @@ class GroupNormPanel(PlotPanel):
         if snapshot is None:
             self._latest = None
             self.bars.setOpts(x0=[], y=[], width=[])
-            self.say("Per-group norms appear at the first probe after a training step."
+            self.say(QT_TRANSLATE_NOOP("Plots", "Per-group norms appear at the first probe after a training step.")
                      if run is not None else "")
             return
         self.say("")
@@ -56,7 +59,7 @@ class GroupNormPanel(PlotPanel):
         self.bars.setOpts(x0=np.full(len(names), base), y=rows, width=logs - base, height=0.7,
                           brush=theme.color(0), pen=pg.mkPen(theme.foreground, width=0.5))
         self._label_groups()
-        set_title(self.bar_plot, f"Per group, step {snapshot.step}", theme)
+        set_title(self.bar_plot, translate("Plots", "Per group, step {step}").format(step=snapshot.step), theme)
         self.bar_plot.setYRange(-0.6, len(names) - 0.4, padding=0)
 
     def apply_theme(self, theme) -> None:

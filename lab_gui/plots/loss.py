@@ -6,22 +6,28 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox
 
-from lab_gui.plots.panel import PlotPanel, XAxisChoice, colour_key, new_plot, set_title
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.engine_text import engine_text
+from lab_gui.language import follow_language
+from lab_gui.plots.panel import PlotPanel, XAxisChoice, colour_key, new_plot, set_title, translate
 
 
 class LossPanel(PlotPanel):
-    title = "Loss"
+    title = QT_TRANSLATE_NOOP("Plots", "Loss")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.x_axis = XAxisChoice(self)
-        self.log_scale = QCheckBox("log scale")
+        self.log_scale = QCheckBox()
+        follow_language(self.log_scale, lambda box: box.setText(translate("Plots", "log scale")))
         self.log_scale.setChecked(True)
-        self.add_controls(("x:", self.x_axis))
+        self.add_controls((QT_TRANSLATE_NOOP("Plots", "x:"), self.x_axis))
         self.controls.addWidget(self.log_scale)
         self.finish_controls()
-        self.loss_plot = new_plot(self.graphics, 0, 0, "Loss", "step", "loss")
-        self.metric_plot = new_plot(self.graphics, 1, 0, "Validation metric", "step", "metric")
+        self.loss_plot = new_plot(self.graphics, 0, 0, QT_TRANSLATE_NOOP("Plots", "Loss"), QT_TRANSLATE_NOOP("Plots",
+                                  "step"), QT_TRANSLATE_NOOP("Plots", "loss"))
+        self.metric_plot = new_plot(self.graphics, 1, 0, QT_TRANSLATE_NOOP("Plots", "Validation metric"),
+                                    QT_TRANSLATE_NOOP("Plots", "step"), QT_TRANSLATE_NOOP("Plots", "metric"))
         self.metric_plot.setXLink(self.loss_plot)
         # The plot below names the shared x axis: the room goes to the curves (in
         # presentation mode the loss curve had been 45 px tall).
@@ -98,15 +104,17 @@ class LossPanel(PlotPanel):
                 curve.setData([], [])
 
     def _title_metrics(self) -> None:
-        names = [(name.replace("_", " "), self.theme.color(2 + index)) for index, name in enumerate(self.metric_curves)]
-        set_title(self.metric_plot, colour_key("Validation metric", names), self.theme)
+        names = [(engine_text(name).replace("_", " "), self.theme.color(2 + index))
+                 for index, name in enumerate(self.metric_curves)]
+        set_title(self.metric_plot, colour_key(QT_TRANSLATE_NOOP("Plots", "Validation metric"), names), self.theme)
 
     def _mark_divergence(self, run) -> None:
         step = run.summary.get("diverged_at") if run is not None else None
-        names = [("train", self.theme.color(0)), ("validation", self.theme.color(1))]
+        names = [(QT_TRANSLATE_NOOP("Plots", "train"), self.theme.color(0)),
+                 (QT_TRANSLATE_NOOP("Plots", "validation"), self.theme.color(1))]
         if step is not None:
-            names.append((f"diverged at step {step}", self.theme.alarm))
-        set_title(self.loss_plot, colour_key("Loss", names), self.theme)
+            names.append((translate("Plots", "diverged at step {step}").format(step=step), self.theme.alarm))
+        set_title(self.loss_plot, colour_key(QT_TRANSLATE_NOOP("Plots", "Loss"), names), self.theme)
         if step is None or not len(run.history):
             self.divergence_line.hide()
             return

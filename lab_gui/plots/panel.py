@@ -9,16 +9,27 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QGraphicsItem, QLabel, QMenu,
                                QMessageBox, QToolButton, QVBoxLayout, QWidget)
 
 from superqt import QFlowLayout
 
+from engine.translation import QT_TRANSLATE_NOOP
+from lab_gui.language import follow_language
 from lab_gui.plots.export import export_plot
 from lab_gui.theme import LIGHT, Theme
 from lab_gui.widgets import labelled
+
+
+translate = QCoreApplication.translate
+
+
+def words(text: str) -> str:
+    """A plot's text (a title, an axis, a control's label, a line under it) in the
+    window's language: each is marked with QT_TRANSLATE_NOOP("Plots", …) where written."""
+    return translate("Plots", text) if text else text
 
 
 class TimedGraphics(pg.GraphicsLayoutWidget):
@@ -41,7 +52,7 @@ class TimedGraphics(pg.GraphicsLayoutWidget):
 
 
 class PlotPanel(QWidget):
-    title = "plot"
+    title = "plot"  # marked for translation in the "Plots" context by each panel
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -63,13 +74,18 @@ class PlotPanel(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.message)
         self.message.hide()
-        export = QToolButton(text="Export")
+        export = QToolButton()
+        follow_language(export, lambda button: button.setText(translate("Plots", "Export")))
         export.setPopupMode(QToolButton.InstantPopup)
         menu = QMenu(export)
-        menu.addAction("Copy Image", self.copy_image)
+        follow_language(menu.addAction("", self.copy_image),
+                        lambda action: action.setText(translate("Plots", "Copy Image")))
         menu.addSeparator()
-        for label, suffix in (("Image (PNG)…", ".png"), ("Vector image (SVG)…", ".svg"), ("Data (CSV)…", ".csv")):
-            menu.addAction(label, lambda s=suffix: self.ask_export(s))
+        for label, suffix in ((QT_TRANSLATE_NOOP("Plots", "Image (PNG)…"), ".png"),
+                              (QT_TRANSLATE_NOOP("Plots", "Vector image (SVG)…"), ".svg"),
+                              (QT_TRANSLATE_NOOP("Plots", "Data (CSV)…"), ".csv")):
+            follow_language(menu.addAction("", lambda s=suffix: self.ask_export(s)),
+                            lambda action, text=label: action.setText(words(text)))
         export.setMenu(menu)
         self._export_button = export
 
@@ -80,7 +96,10 @@ class PlotPanel(QWidget):
         for label, widget in pairs:
             if isinstance(widget, QComboBox):
                 widget.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-            self.controls.addWidget(labelled(label, widget))
+            piece = labelled(label, widget)
+            if label:  # the label, in the window's language
+                follow_language(piece.layout().itemAt(0).widget(), lambda lab, text=label: lab.setText(words(text)))
+            self.controls.addWidget(piece)
 
     def finish_controls(self) -> None:
         """Subclasses call this after adding their own controls."""
@@ -110,8 +129,9 @@ class PlotPanel(QWidget):
         return None
 
     def say(self, text: str) -> None:
-        """A line under the plot (why it is empty, say); empty text hides it."""
-        self.message.setText(text)
+        """A line under the plot (why it is empty, say); empty text hides it. The
+        caller marks `text` with QT_TRANSLATE_NOOP("Plots", …); it shows translated."""
+        self.message.setText(words(text))
         self.message.setVisible(bool(text))
 
     # ----------------------------------------------------------- theme
@@ -130,8 +150,8 @@ class PlotPanel(QWidget):
 
     def ask_export(self, suffix: str) -> None:
         name = f"{self.title.lower().replace(' ', '-')}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,
-                                              f"{suffix[1:].upper()} (*{suffix})")
+        path, _ = QFileDialog.getSaveFileName(self, translate("Plots", "Export {plot}").format(plot=words(self.title)),
+                                              name, f"{suffix[1:].upper()} (*{suffix})")
         if path:
             self.export(Path(path))
 
@@ -140,7 +160,9 @@ class PlotPanel(QWidget):
             export_plot(self.graphics, path, self.table(), self.title)
             return True
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export failed", f"Could not export {self.title} to {path}: {exc}")
+            QMessageBox.warning(self, translate("Plots", "Export failed"),
+                                translate("Plots", "Could not export {plot} to {path}: {error}").format(
+                                    plot=words(self.title), path=path, error=words(str(exc))))
             return False
 
 
@@ -150,7 +172,9 @@ class XAxisChoice(QComboBox):
 
     def __init__(self, panel: PlotPanel):
         super().__init__()
-        self.addItems(["step", "wall time (s)"])
+        self.addItems(["", ""])
+        follow_language(self, lambda box: (box.setItemText(0, translate("Plots", "step")),
+                                           box.setItemText(1, translate("Plots", "wall time (s)"))))
         self.plots: list[pg.PlotItem] = []
         self.currentIndexChanged.connect(lambda: self._changed(panel))
 
@@ -204,6 +228,7 @@ def set_title(plot: pg.PlotItem, text: str, theme: Theme) -> None:
     an ellipsis; the whole of it is kept in `plot.full_title`."""
     points = text_points(theme) * 1.1
     style = {"color": theme.foreground, "size": f"{points:.1f}pt"}
+    text = text if isinstance(text, RichText) else words(text)
     if getattr(plot, "full_title", None) == text and plot.title_style == style:
         return  # a new title re-lays out the plot: only on change
     plot.full_title, plot.title_style, plot.title_points = text, style, points
@@ -237,7 +262,8 @@ def _title_html(text: str) -> str:
 def colour_key(title: str, names: list[tuple[str, str]]) -> str:
     """A title that is also the legend: `title: name · name`, each name in
     its curve's colour. A legend box inside a plot this size sat on the curves."""
-    key = " · ".join(f"<span style='color: {colour}'>{html.escape(name)}</span>" for name, colour in names)
+    key = " · ".join(f"<span style='color: {colour}'>{html.escape(words(name))}</span>" for name, colour in names)
+    title = words(title)
     return RichText(f"{html.escape(title)}: {key}" if title and key else html.escape(title) or key)
 
 
@@ -252,10 +278,23 @@ def without_si_prefix(axis: pg.AxisItem) -> None:
 
 def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_label: str, y_label: str,
              **kwargs) -> pg.PlotItem:
+    """A plot with its `title` and axis labels, marked with QT_TRANSLATE_NOOP("Plots", …)
+    by the caller, in the window's language (and again when it changes)."""
     plot = layout.addPlot(row=row, col=col, **kwargs)
-    plot.setTitle(title)
-    plot.setLabel("bottom", x_label)
-    plot.setLabel("left", y_label)
+
+    def show(item: pg.PlotItem) -> None:
+        shown = words(title)
+        if getattr(item, "full_title", None) is None:
+            item.setTitle(shown)
+        elif item.full_title == getattr(item, "static_title", None):  # not one its panel set since
+            item.full_title = shown
+            item.setTitle(_title_html(shown), **item.title_style)
+            _fit_title(item)
+        item.static_title = shown
+        item.setLabel("bottom", words(x_label))
+        item.setLabel("left", words(y_label))
+
+    follow_language(plot, show)
     plot.setMenuEnabled(False)  # our own export replaces pyqtgraph's (its SVG one is broken)
     for name in ("left", "bottom"):
         without_si_prefix(plot.getAxis(name))
@@ -265,6 +304,12 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
         # window's time while training (py-spy, benchmarks/window.py).
         plot.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
     return plot
+
+
+def label_colour_bar(heatmap, text: str) -> None:
+    """The colour bar of `heatmap` named `text` (marked with QT_TRANSLATE_NOOP("Plots", …)),
+    in the window's language."""
+    follow_language(heatmap.colour_bar, lambda bar: bar.getAxis("left").setLabel(words(text)))
 
 
 def label_decades(plot: pg.PlotItem, values) -> None:

@@ -3,8 +3,10 @@ until the user drags it back, and says which step is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+
+from lab_gui.language import follow_language
 
 
 class SnapshotScrubber(QObject):
@@ -14,7 +16,8 @@ class SnapshotScrubber(QObject):
         super().__init__(parent)
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setMinimumWidth(120)
-        self.slider.setToolTip("Scrub through the kept probe snapshots of this run")
+        follow_language(self.slider, lambda slider: slider.setToolTip(
+            QCoreApplication.translate("Plots", "Scrub through the kept probe snapshots of this run")))
         self.label = QLabel("")
         self.follow_latest = True
         self.slider.valueChanged.connect(self._changed)
@@ -48,5 +51,5 @@ class SnapshotScrubber(QObject):
             self.slider.setValue(len(snapshots) - 1)
         self.slider.blockSignals(False)
         snapshot = snapshots[min(self.slider.value(), len(snapshots) - 1)]
-        self.label.setText(f"step {snapshot.step}")
+        self.label.setText(QCoreApplication.translate("Plots", "step {step}").format(step=snapshot.step))
         return snapshot

@@ -16,9 +16,10 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
-# lupdate reads these as text: tr() in the window, QT_TRANSLATE_NOOP in the catalogue.
+# lupdate reads these as text: translate() and QT_TRANSLATE_NOOP in the window, QT_TRANSLATE_NOOP
+# in the lesson catalogue and in the engine's messages (engine/translation.py).
 SOURCE_FOLDERS = ("lab_gui",)
-SOURCE_FILES = ("engine/lessons/catalog.py",)
+SOURCE_FILES = ("engine/lessons/catalog.py", "engine/translation.py")
 LANGUAGES = ("ko",)
 
 
