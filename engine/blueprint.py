@@ -54,6 +54,8 @@ class Blueprint:
     cell: str
     attention: str
     bidirectional: bool
+    context: int = 0  # a window model's: how many of the last inputs it sees
+    order: int = 0  # a Markov chain's: how many previous tokens the next depends on
 
     def top_level(self) -> list[Block]:
         return [b for b in self.blocks if not b.parent]
@@ -97,4 +99,5 @@ def blueprint(spec: ExperimentSpec, task_file: TaskFile | None = None) -> Bluepr
     m = spec.model
     return Blueprint(kind=kind, family=m.family, blocks=blocks, total_parameters=parameter_count(model),
                      input_length=input_length, output_length=output_length,
-                     layers=m.layers, cell=m.cell, attention=m.attention, bidirectional=m.bidirectional)
+                     layers=m.layers, cell=m.cell, attention=m.attention, bidirectional=m.bidirectional,
+                     context=m.context if m.family == "window" else 0, order=m.order if m.family == "markov" else 0)

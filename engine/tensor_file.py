@@ -232,6 +232,8 @@ def _byte_view(array, framework: str) -> memoryview:
     if framework == "torch":
         import torch
 
+        if not array.numel():  # an empty tensor (a Markov chain's before it counts) has no bytes to view
+            return memoryview(b"")
         array = array.view(torch.uint8) if array.dim() else array.reshape(1).view(torch.uint8)
         array = array.numpy()
     return memoryview(array).cast("B") if array.nbytes else memoryview(b"")

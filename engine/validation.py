@@ -18,6 +18,8 @@ MODEL_KINDS = {
     ("transformer", "encoder"): ("classify", "tagging"),
     ("transformer", "decoder"): ("lm",),
     ("transformer", "encoder_decoder"): ("seq2seq",),
+    ("window", None): ("lm", "classify", "tagging", "regression"),
+    ("markov", None): ("lm",),
 }
 DESCRIBE_MODEL = {
     ("rnn", None): "a single recurrent network (model.family=rnn)",
@@ -25,6 +27,8 @@ DESCRIBE_MODEL = {
     ("transformer", "encoder"): "an encoder-only Transformer (model.arch=encoder)",
     ("transformer", "decoder"): "a decoder-only language model (model.arch=decoder)",
     ("transformer", "encoder_decoder"): "an encoder-decoder Transformer (model.arch=encoder_decoder)",
+    ("window", None): "a fixed-window model (model.family=window)",
+    ("markov", None): "a Markov chain (model.family=markov)",
 }
 
 

@@ -22,13 +22,15 @@ import zlib
 
 import torch
 
-from engine import data as data_module, optimizers
-from engine.models import attention, build_model, decoding, objectives, recurrent, seq2seq, transformer
-from engine.tasks.base import Pool
+from engine import data as data_module, errors, optimizers
+from engine.models import (attention, build_model, decoding, markov, objectives, recurrent, seq2seq, transformer,
+                           window)
+from engine.tasks.base import Pool, pool_text
 from engine.tasks.text import CorpusTask
 
 # In dependency order: each only uses names defined above it.
-_BUNDLED = (data_module, attention, decoding, recurrent, seq2seq, transformer, objectives, optimizers)
+_BUNDLED = (errors, data_module, attention, decoding, recurrent, seq2seq, transformer, window, markov, objectives,
+            optimizers)
 _POOL_FIELDS = ("src", "src_lengths", "target", "tgt_in", "tgt_lengths")
 
 
@@ -99,7 +101,8 @@ def standalone_script(run) -> str:
         imports += [line for line in module_imports if line not in imports]
         bodies.append(body)
     bodies.append(f"# {'-' * 20} from SeqLab's engine/models/__init__.py\n" + inspect.getsource(build_model))
-    bodies.append(f"# {'-' * 20} from SeqLab's engine/tasks/base.py\n" + inspect.getsource(Pool))
+    bodies.append(f"# {'-' * 20} from SeqLab's engine/tasks/base.py\n" + inspect.getsource(Pool)
+                  + "\n\n" + inspect.getsource(pool_text))
     settings = {
         "name": spec.name, "task": spec.task.name, "kind": trainer.kind, "model": spec.model.__dict__,
         "training": spec.training.__dict__, "info": trainer.task.info.__dict__,
@@ -155,6 +158,11 @@ class TokenStream:
         windows = self.tokens[starts[:, None] + self.offsets]
         lengths = torch.full((batch_size,), self.length, dtype=torch.int64)
         return Batch(windows[:, :-1], lengths, windows[:, 1:])
+
+
+def training_text(train):
+    """What a Markov chain counts: a text's token stream, or the examples one after another."""
+    return train.tokens if isinstance(train, TokenStream) else pool_text(train)
 
 
 def training_data(data):
@@ -222,8 +230,16 @@ def main():
     batches = torch.Generator().manual_seed(seed)
     sampling = torch.Generator().manual_seed(seed + 1)  # scheduled sampling (teacher forcing)
     print(f"{SETTINGS['name']}: {sum(p.numel() for p in parameters):,} parameters, {args.steps} steps on {device}")
+    counting = getattr(model, "learns_by_counting", False)  # a Markov chain: each step counts more of the text
     for step in range(args.steps):
-        batch = train.sample(training["batch_size"], batches).to(device)
+        batch = train.sample(training["batch_size"], batches)
+        if counting:
+            with torch.no_grad():
+                loss = compute_loss(kind, model(batch.to(device)), batch.to(device))
+            model.count(training_text(train), batch.tokens())
+            report(step + 1, loss, model, val, kind, training, args, device)
+            continue
+        batch = batch.to(device)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, training, args.steps)
         model.train()
@@ -234,12 +250,15 @@ def main():
         if training["clip_norm"] > 0:
             torch.nn.utils.clip_grad_norm_(parameters, training["clip_norm"], foreach=True)
         optimizer.step()
-        done = step + 1
-        if done % args.log_every == 0 or done == args.steps:
-            print(f"step {done} loss {loss.item()!r}")
-        if done % training["eval_every"] == 0 or done == args.steps:
-            loss_value = validation_loss(model, val, kind, training["batch_size"], training["eval_batches"], device)
-            print(f"step {done} val_loss {loss_value:.6f}")
+        report(step + 1, loss, model, val, kind, training, args, device)
+
+
+def report(done, loss, model, val, kind, training, args, device):
+    if done % args.log_every == 0 or done == args.steps:
+        print(f"step {done} loss {loss.item()!r}")
+    if done % training["eval_every"] == 0 or done == args.steps:
+        loss_value = validation_loss(model, val, kind, training["batch_size"], training["eval_batches"], device)
+        print(f"step {done} val_loss {loss_value:.6f}")
 
 
 if __name__ == "__main__":

@@ -134,4 +134,19 @@ TEXTS = [
         guide=QT_TRANSLATE_NOOP('Lessons', 'Train, then open Attention and switch heads: each looks at '
                                            'different digits of the two numbers.'),
     ),
+    LessonText(
+        13, 'latent-state',
+        title=QT_TRANSLATE_NOOP('Lessons', 'Before the RNN: a window, a Markov chain, a latent state'),
+        claim=QT_TRANSLATE_NOOP('Lessons', 'A model that sees only its last tau inputs answers a recall task '
+                                           'only when the cue is inside its window, and its parameters grow '
+                                           'with tau; an LSTM of one fixed size answers at every distance. '
+                                           'On Hamlet, Markov chains of higher order fit the text they counted '
+                                           'ever closer and new text ever worse.'),
+        guide=QT_TRANSLATE_NOOP('Lessons', 'Race the runs. In Compare runs the window of 4 stays at chance '
+                                           'while the window of 16 and the LSTM answer; the gradient view of '
+                                           'a window model ends in a hard edge where its window begins. The '
+                                           'Markov chains count the play in a few dozen steps: compare their '
+                                           'training and validation loss, then open the Playground and let '
+                                           'each write.'),
+    ),
 ]

@@ -1,6 +1,6 @@
 """Every lesson with its runs and its measurement, by number or key."""
 
-from engine.lessons import recurrent, seq2seq, transformer
+from engine.lessons import before_rnn, recurrent, seq2seq, transformer
 from engine.lessons.base import Lesson, LessonResult, Outcome, run_lesson
 from engine.lessons.catalog import TEXTS
 
@@ -18,6 +18,7 @@ _TRAINING = {
     'causal-mask': (transformer.causal_runs, transformer.causal_measure),
     'sequential-vs-parallel': (transformer.timing_runs, transformer.timing_measure),
     'multi-head': (transformer.heads_runs, transformer.heads_measure),
+    'latent-state': (before_rnn.latent_state_runs, before_rnn.latent_state_measure),
 }
 
 LESSONS: list[Lesson] = [Lesson(t.number, t.key, t.title, t.claim, *_TRAINING[t.key], guide=t.guide) for t in TEXTS]

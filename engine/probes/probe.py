@@ -87,7 +87,8 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
                 states[name] = _example_states(traces, example, int(lengths[example]))
             targets = [t for n in streams for t in streams[n]] + [h for n in hidden for h in hidden[n][0]]
             input_gradients, example_gradients, hidden_gradients = {}, {}, {}
-            all_grads = torch.autograd.grad(total, targets, allow_unused=True)
+            # A Markov chain has nothing gradients flow through: it shows its probabilities instead.
+            all_grads = torch.autograd.grad(total, targets, allow_unused=True) if targets else []
             all_grads = [torch.zeros_like(t) if g is None else g for g, t in zip(all_grads, targets)]
             for loss_name, half in halves.items():
                 grads = [g[half] for g in all_grads]
@@ -106,6 +107,8 @@ def run_probe(model, kind: str, batch: Batch, example: int) -> dict:
                 input_gradients[loss_name] = per_stream
                 example_gradients[loss_name] = per_example
                 hidden_gradients[loss_name] = per_hidden
+        if hasattr(model, "probe_states"):
+            states.update(model.probe_states(batch, example))
         maps = {name: _np(_example_attention(name, weights[example], src_lengths[example], tgt_lengths[example]))
                 for name, weights in attention.items()}
     return {"input_gradients": input_gradients, "example_input_gradients": example_gradients,

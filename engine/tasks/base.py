@@ -94,6 +94,12 @@ class Pool:
         return [self.take(torch.arange(i, min(i + batch_size, n))) for i in range(0, n, batch_size)]
 
 
+def pool_text(pool: Pool) -> torch.Tensor:
+    """Next-token examples as one stream of ids: each one's inputs, then its last target."""
+    rows = [torch.cat([pool.src[i, :n], pool.target[i, n - 1:n]]) for i, n in enumerate(pool.src_lengths.tolist())]
+    return torch.cat(rows) if rows else torch.zeros(0, dtype=torch.int64)
+
+
 def rng(seed: int, stream: int) -> np.random.Generator:
     """Independent, reproducible random streams for one task (0 train, 1 validation)."""
     return np.random.default_rng([seed, stream])
@@ -131,6 +137,10 @@ class Task:
 
     def val_batches(self, batch_size: int, limit: int | None = None) -> list[Batch]:
         return self.val_pool.batches(batch_size, limit)
+
+    def train_text(self) -> torch.Tensor:
+        """A next-token task's training data as one stream of ids, in order: what a Markov chain counts."""
+        return pool_text(self.train_pool)
 
     def input_text(self, batch: Batch, i: int) -> str:
         return self.vocab.decode(batch.src[i, :int(batch.src_lengths[i])].tolist())

@@ -85,6 +85,9 @@ class CorpusTask(Task):
     def info(self):
         return TaskInfo("lm", len(self.vocab), len(self.vocab), 0, self.spec.length, 0, "token_accuracy")
 
+    def train_text(self) -> torch.Tensor:
+        return self.train_data
+
 
 class ShakespeareTask(CorpusTask):
     name, title = "shakespeare", "Characters of Hamlet"

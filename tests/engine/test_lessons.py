@@ -14,8 +14,8 @@ def measured(key):
 
 
 def test_lessons_are_numbered_once_and_their_runs_are_valid_specs():
-    assert [l.number for l in LESSONS] == list(range(1, 13))
-    assert len({l.key for l in LESSONS}) == 12
+    assert [l.number for l in LESSONS] == list(range(1, 14))
+    assert len({l.key for l in LESSONS}) == 13
     for item in LESSONS:
         for quick in (True, False):
             runs = item.runs(quick)
@@ -112,3 +112,22 @@ def test_11_the_lstm_chain_of_sequential_work_grows_with_length_and_the_transfor
 def test_12_heads_learn_different_places_to_look():
     divergence = measured("multi-head")["divergence"]
     assert divergence["after"] >= 0.3 and divergence["after"] > 3 * divergence["before"]
+
+
+@pytest.mark.slow
+def test_13_a_window_sees_only_its_window_a_chain_overfits_and_a_latent_state_reaches_back():
+    values = measured("latent-state")
+    for key, accuracy in values["recall"].items():
+        distance, tau = map(int, key.split(","))
+        assert accuracy >= 0.9 if tau > distance else accuracy <= 0.45, (key, accuracy)
+    assert min(values["lstm"].values()) >= 0.9 and len(set(values["lstm_sizes"].values())) == 1
+    sizes = [values["sizes"][tau] for tau in sorted(values["sizes"])]
+    assert sizes == sorted(set(sizes))  # a wider window, more parameters
+    bits = values["bits"]
+    train = [bits[f"Markov {k}"][0] for k in (1, 2, 3, 5)]
+    assert train == sorted(train, reverse=True)
+    validation = {k: bits[f"Markov {k}"][1] for k in (1, 2, 3, 5)}
+    assert validation[5] > min(validation.values()) + 0.3  # order 5 learned the text, not the language
+    for network in ("window of 8", "LSTM"):
+        fit, val = bits[network]
+        assert val < validation[5] and val - fit < (validation[5] - bits["Markov 5"][0]) / 3

@@ -206,6 +206,8 @@ def test_tensorboard_export_without_the_package_says_what_to_install(tmp_path, m
     {"model__family": "transformer", "model__arch": "encoder_decoder", "task__name": "addition",
      "model__dropout": 0.1, "training__schedule": "cosine", "training__warmup_steps": 3},
     {"task__name": "sines", "training__optimizer": "sgd", "training__momentum": 0.9},
+    {"model__family": "window", "model__context": 4, "model__layers": 2, "model__dropout": 0.1},
+    {"model__family": "markov", "model__order": 2, "task__name": "shakespeare", "task__length": 16},
 ])
 def test_the_exported_script_trains_with_torch_alone_and_repeats_the_runs_losses(tmp_path, overrides):
     spec = small_spec(training__steps=10, training__eval_every=5, **overrides)

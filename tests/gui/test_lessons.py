@@ -6,7 +6,7 @@ from tests.gui.conftest import wait_until
 def test_a_lesson_opens_as_runs_with_its_text_and_races_into_the_compare_view(qtbot, make_window, tmp_path):
     window = make_window()
     titles = [a.text() for a in window.commands.lessons_menu.actions()]
-    assert len(titles) == 12 and titles[2] == "&3. A ReLU RNN explodes; clipping tames it"
+    assert len(titles) == 13 and titles[2] == "&3. A ReLU RNN explodes; clipping tames it"
     window.commands.lessons_menu.actions()[2].trigger()
     project = window.document.project
     assert [r.name for r in project.runs] == ["ReLU RNN, no clipping", "ReLU RNN, clipped at 0.1"]
