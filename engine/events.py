@@ -101,6 +101,11 @@ class Checkpoint:
     meta: dict
 
 
+# The name a Markov chain's probabilities go under in a snapshot's `states` (it has no
+# recurrent layers): the engine writes it, the Inside view reads it.
+MARKOV_STATES = "markov chain"
+
+
 @dataclass
 class ProbeSnapshot:
     """What the model looked like inside at one step, on the fixed probe batch.

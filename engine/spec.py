@@ -444,8 +444,8 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
 
     choice("training.optimizer", tr.optimizer, OPTIMIZERS)
     choice("training.schedule", tr.schedule, SCHEDULES)
-    if device_problem(tr.device):
-        bad("training.device", device_problem(tr.device))
+    if problem := device_problem(tr.device):
+        bad("training.device", problem)
     choice("training.precision", tr.precision, PRECISIONS)
     choice("training.on_nonfinite", tr.on_nonfinite, NONFINITE_ACTIONS)
     if not 0.0 < tr.lr <= 10.0:

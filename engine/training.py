@@ -17,10 +17,9 @@ import torch
 
 from engine.errors import SpecError
 from engine.evaluation import evaluate
-from engine.events import Diverged, Evaluation, ProbeSnapshot, Scalars
+from engine.events import MARKOV_STATES, Diverged, Evaluation, ProbeSnapshot, Scalars
 from engine.memory import check_model_fits
 from engine.models import build_model, compute_loss, format_summary, parameter_count, shape_summary
-from engine.models.markov import MARKOV_STATES
 from engine.optimizers import make_optimizer
 from engine.precision import resolve_precision
 from engine.probes import ParameterGroups, run_probe
@@ -264,25 +263,26 @@ class Trainer:
         bad = self.guard.step(loss, grad_norm)
         if self.scaler is not None:
             self.scaler.update()  # halves the scale after an overflow, doubles it after 2000 steps without
-        self._record(loss, grad_norm, bad, lr, ratio)
-        self.step += 1
-        if self._pending == FLUSH_CAPACITY:
-            self._overflow.append(self._drain())
-        self.train_seconds += time.perf_counter() - began
+        self._end_step(loss, grad_norm, bad, lr, ratio, began)
 
     def _count_step(self, batch, began: float) -> None:
         """A Markov chain's step: its loss on the step's batch, then as many more tokens of the
         training text counted as the batch holds (so one pass over the text takes as many
         steps as a gradient model takes to see as much of it). Past the text's end, it only
         measures."""
+        tokens = batch.tokens()
+        batch = batch.to(self.device)
         with torch.no_grad():
-            output = self.model(batch.to(self.device))
-            loss = compute_loss(self.kind, output, batch.to(self.device))
+            loss = compute_loss(self.kind, self.model(batch), batch)
         if self._train_text is None:
             self._train_text = self.task.train_text()
-        self.model.count(self._train_text, batch.tokens())
+        self.model.count(self._train_text, tokens)
         zero = torch.zeros((), device=self.device)
-        self._record(loss, zero, zero, self.lr_at(self.step), 1.0)
+        self._end_step(loss, zero, zero, self.lr_at(self.step), 1.0, began)
+
+    def _end_step(self, loss, grad_norm, flag, lr: float, ratio: float, began: float) -> None:
+        """Every step's bookkeeping: its values buffered, the count, a flush when the buffer is full."""
+        self._record(loss, grad_norm, flag, lr, ratio)
         self.step += 1
         if self._pending == FLUSH_CAPACITY:
             self._overflow.append(self._drain())

@@ -22,9 +22,9 @@ from torch import nn
 
 from engine.data import Batch, TaskInfo
 from engine.errors import SeqLabError, SpecError
+from engine.events import MARKOV_STATES
 
 CODE_LIMIT = 2 ** 62  # codes of order j reach V^(j+1): they must stay inside int64
-MARKOV_STATES = "markov chain"  # what a probe snapshot's states call a chain's probabilities
 
 
 class MarkovChain(nn.Module):

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox
 
+from engine.events import MARKOV_STATES
 from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.plots.panel import PlotPanel, new_plot, set_title, translate, words
 from lab_gui.plots.scrubber import SnapshotScrubber
@@ -14,7 +15,6 @@ from lab_gui.widgets import set_items
 from lab_gui.widgets.heatmap import Heatmap, finite_peak, sparse_ticks
 
 GATES_IN_0_1 = {"input", "forget", "output", "reset", "update"}  # sigmoid gates
-MARKOV_STATES = "markov chain"  # engine.models.markov's name for a chain's probabilities
 
 
 class InsidePanel(PlotPanel):
