@@ -9,23 +9,21 @@
 
 The window shows first, with its menus, toolbar, status bar and a "loading" word where
 the model will be, and paints that frame about as fast as a bare Qt window does;
-`start_up` builds the rest after that paint (torch on a thread, then pyqtgraph, the
+`start_up` builds the rest after that paint (lab_gui.startup) (torch on a thread, then pyqtgraph, the
 docks, each plot, the session and the default project, a turn of the event loop
 apart). `finish_startup` does the same at once (tests).
 """
 
 from __future__ import annotations
 
-import importlib
-import threading
 from functools import partial
 from pathlib import Path
 
 # Nothing here touches QtCore.Qt before the window shows (its ~90 enums cost 15 ms),
 # and engine.spec, torch and the lesson texts load after the show.
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from engine.errors import SeqLabError
 from lab_gui import APP_NAME
@@ -37,6 +35,7 @@ from lab_gui.document import Document
 from lab_gui.engine_text import engine_text
 from lab_gui.language import apply_language
 from lab_gui.presentation import Presentation
+from lab_gui.startup import LateStartup, placeholder
 from lab_gui.status import StatusArea
 from lab_gui.widgets import scrolled
 
@@ -70,7 +69,7 @@ class MainWindow(QMainWindow):
         self.commands.update(False, "idle")
         self.status.say(self.tr("Loading PyTorch and the model…"), 0)
         # where the model's diagram will be, in the first frame; the docks come around it
-        self.setCentralWidget(_placeholder(self.tr("Loading PyTorch and the model…")))
+        self.setCentralWidget(placeholder(self.tr("Loading PyTorch and the model…")))
         document = self.document
         document.modified_changed.connect(self._show_title)
         document.file_changed.connect(self._show_title)
@@ -84,7 +83,7 @@ class MainWindow(QMainWindow):
         rectangle), then torch and the engine imported on a thread while the event loop
         goes on, then the docks, plots and session a slice per turn of the event loop,
         and `finish_startup` last."""
-        _LateStartup(self, path)
+        LateStartup(self, path)
 
     def finish_startup(self, path: Path | None = None) -> None:
         """The docks and everything that needs pyqtgraph and torch: plots, forms, the engine,
@@ -423,88 +422,3 @@ def _collect_garbage_in_the_gui_thread() -> None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
         _GARBAGE_COLLECTOR = GarbageCollector(interval=1.0)
-
-
-def _placeholder(text: str) -> QWidget:
-    """A word in the middle of an empty area, greyed (no Qt enums: they load after the show)."""
-    placeholder, label = QWidget(), QLabel(text)
-    label.setEnabled(False)
-    row = QHBoxLayout()
-    row.addStretch()
-    row.addWidget(label)
-    row.addStretch()
-    column = QVBoxLayout(placeholder)
-    column.addStretch()
-    column.addLayout(row)
-    column.addStretch()
-    return placeholder
-
-
-# torch with them; all of them are Qt-free (import-linter's contract for the engine)
-ENGINE_MODULES = ("engine.host", "engine.blueprint", "engine.presets", "engine.project")
-
-
-def _import_engine() -> None:
-    """On a thread while the window's event loop runs: torch and the engine's modules the
-    late start-up needs, 1.2-1.9 s on 2 cores idle, more when busy. A failure here is raised again, and
-    reported, when the GUI thread imports them."""
-    try:
-        for name in ENGINE_MODULES:
-            importlib.import_module(name)
-    except Exception:
-        pass
-
-
-class _LateStartup(QObject):
-    """MainWindow.start_up's turns of the event loop. Measured on 2 cores under Xvfb
-    (benchmarks/window.py): run at once after show(), the late start-up kept the first
-    frame back until it was done, 2-3 s after the launch and 3-7 s with the cores busy:
-    a black window. Importing torch in the GUI thread holds the event loop 1.1-4 s; on a
-    thread, at most 0.2 s at once idle and 0.6 s busy (the GIL: loading libtorch holds it),
-    in about the same time. Each step after it takes 0.15 s at most, idle."""
-
-    FIRST_FRAME_AT_LATEST_MS = 2000  # a window that never paints (minimized, say) starts all the same
-    imported = Signal()  # from the import thread, queued to the GUI thread
-
-    def __init__(self, window: MainWindow, path: Path | None):
-        super().__init__(window)
-        self.window, self.path = window, path
-        self.importer: threading.Thread | None = None
-        self.imported.connect(self._next_step)
-        window.installEventFilter(self)
-        QTimer.singleShot(self.FIRST_FRAME_AT_LATEST_MS, self, self._painted)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QEvent.Paint:
-            self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._painted)  # after the frame: its widgets paint after the window
-        return False
-
-    def _painted(self) -> None:
-        if self.importer is not None:
-            return
-        window = self.window
-        window.removeEventFilter(self)
-        # the style and palette now, while few widgets are there to restyle (the plots take theirs when ready)
-        window.set_theme_choice(window.settings.value("theme", "system"), remember=False)
-        # not a daemon: an exit in the middle of the import waits for it rather than tear torch down under it
-        self.importer = threading.Thread(target=self._import, name="seqlab-import")
-        self.importer.start()
-
-    def _import(self) -> None:
-        _import_engine()
-        try:
-            self.imported.emit()
-        except RuntimeError:  # the window is gone: nothing to go on with
-            pass
-
-    def _next_step(self) -> None:
-        window = self.window
-        if not window.isVisible():  # closed while it started
-            return
-        if window.late_steps:
-            window.late_steps.pop(0)()
-            QTimer.singleShot(0, self, self._next_step)  # the event loop paints and answers between steps
-        else:
-            window.finish_startup(self.path)
-            self.deleteLater()
