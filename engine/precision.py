@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from engine.errors import SpecError
+from engine.translation import BF16_NEEDS_GPU, ONE_OF, PRECISION_NEEDS_CUDA, THIS_GPU
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -65,7 +66,7 @@ def gpu_name(device: torch.device) -> str:
     try:
         return torch.cuda.get_device_name(device)
     except Exception:  # a name is only for the message
-        return "this GPU"
+        return THIS_GPU
 
 
 def resolve_precision(requested: str, device: torch.device, *, strict: bool = True) -> Precision:
@@ -80,16 +81,12 @@ def resolve_precision(requested: str, device: torch.device, *, strict: bool = Tr
     if requested in ("bf16", "fp16") and kind != "cuda":
         if not strict:
             return Precision("fp32", kind)
-        raise SpecError([("training.precision", f"training.precision={requested} needs a CUDA device; "
-                                                f"this run is on {kind} (training.precision=auto trains in "
-                                                f"fp32 there)")])
+        raise SpecError([("training.precision", PRECISION_NEEDS_CUDA.format(precision=requested, kind=kind))])
     if requested == "bf16" and not native_bf16(device):
         if not strict:
             return Precision("fp32", kind)
-        raise SpecError([("training.precision", f"training.precision=bf16 needs a GPU that computes in bf16 "
-                                                f"(compute capability 8.0 or later); {device} ({gpu_name(device)}) "
-                                                f"does not: use fp16 or auto")])
+        raise SpecError([("training.precision", BF16_NEEDS_GPU.format(device=device, gpu=gpu_name(device)))])
     if requested not in DTYPES:
-        raise SpecError([("training.precision", f"training.precision={requested} must be one of "
-                                                f"auto, fp32, bf16, fp16")])
+        raise SpecError([("training.precision", ONE_OF.format(key="training.precision", value=requested,
+                                                              options="auto, fp32, bf16, fp16"))])
     return Precision(requested, kind)

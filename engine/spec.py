@@ -18,6 +18,8 @@ import typing
 from dataclasses import dataclass, field
 
 from engine.errors import SpecError
+from engine.translation import (AT_LEAST, AT_MOST, BIDIRECTIONAL_TRANSFORMER, LONGER_THAN_LENGTH, NOT_DIVISIBLE,
+                                ONE_OF, PRECISION_IS_FOR_CUDA, WARMUP_NEEDS_STEPS)
 
 # window and markov: the models a course builds up to the RNN (a fixed window of
 # the last inputs; a count-based chain over the last few tokens)
@@ -381,7 +383,7 @@ def device_problem(device) -> str | None:
     if device in DEVICES or (isinstance(device, str) and CUDA_INDEX.fullmatch(device)):
         return None
     text = json.dumps(device) if len(str(device)) <= 40 else json.dumps(str(device)[:40] + "…")
-    return f"training.device={text} must be one of auto, cpu, cuda, cuda:N, mps"
+    return ONE_OF.format(key="training.device", value=text, options="auto, cpu, cuda, cuda:N, mps")
 
 
 def get_key(spec: "ExperimentSpec", key: str):
@@ -398,14 +400,14 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
 
     def choice(key: str, value, options) -> None:
         if value not in options:
-            bad(key, f"{key}={json.dumps(value)} must be one of {', '.join(options)}")
+            bad(key, ONE_OF.format(key=key, value=json.dumps(value), options=", ".join(options)))
 
     for key, (low, high) in INTEGER_BOUNDS.items():
         value = get_key(spec, key)
         if value < low:
-            bad(key, f"{key}={shown(value)} must be at least {low}")
+            bad(key, AT_LEAST.format(key=key, value=shown(value), low=low))
         elif value > high:
-            bad(key, f"{key}={shown(value)} must be at most {high}")
+            bad(key, AT_MOST.format(key=key, value=shown(value), high=high))
 
     m, t, tr, p = spec.model, spec.task, spec.training, spec.probes
     choice("model.family", m.family, FAMILIES)
@@ -427,7 +429,7 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
     if not 0.0 <= m.dropout < 1.0:
         bad("model.dropout", f"model.dropout={m.dropout} must be in [0, 1)")
     if m.family == "transformer" and m.heads >= 1 and m.d_model % m.heads:
-        bad("model.d_model", f"model.d_model={m.d_model} is not divisible by model.heads={m.heads}")
+        bad("model.d_model", NOT_DIVISIBLE.format(key="model.d_model", value=m.d_model, heads=m.heads))
     if m.attention != "none" and m.family != "seq2seq":
         bad("model.attention", f"model.attention={m.attention} needs an encoder-decoder: "
                                f"set model.family=seq2seq (the Transformer has its own attention)")
@@ -435,12 +437,11 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         bad("model.decoder_cell", f"model.decoder_cell is only used by model.family=seq2seq, "
                                   f"not {m.family}")
     if m.bidirectional and m.family == "transformer":
-        bad("model.bidirectional", "model.bidirectional applies to recurrent encoders; "
-                                   "a Transformer encoder already sees both directions")
+        bad("model.bidirectional", BIDIRECTIONAL_TRANSFORMER)
 
     choice("task.name", t.name, TASK_NAMES)
     if t.min_length > t.length:
-        bad("task.min_length", f"task.min_length={t.min_length} is longer than task.length={t.length}")
+        bad("task.min_length", LONGER_THAN_LENGTH.format(shortest=t.min_length, length=t.length))
 
     choice("training.optimizer", tr.optimizer, OPTIMIZERS)
     choice("training.schedule", tr.schedule, SCHEDULES)
@@ -463,10 +464,9 @@ def field_problems(spec: ExperimentSpec) -> list[tuple[str, str]]:
         if value is not None and not 0.0 <= value <= 1.0:
             bad(key, f"{key}={value} must be in [0, 1]")
     if tr.schedule == "warmup" and tr.warmup_steps == 0:
-        bad("training.warmup_steps", "training.schedule=warmup needs training.warmup_steps >= 1")
+        bad("training.warmup_steps", WARMUP_NEEDS_STEPS)
     if tr.precision in ("bf16", "fp16") and tr.device in ("cpu", "mps"):
-        bad("training.precision", f"training.precision={tr.precision} is for CUDA; "
-                                  f"training.device={tr.device} trains in fp32")
+        bad("training.precision", PRECISION_IS_FOR_CUDA.format(precision=tr.precision, device=tr.device))
 
     choice("probes.gradient_loss", p.gradient_loss, GRADIENT_LOSSES)
     if not 0.0 < p.max_time_fraction <= 1.0:

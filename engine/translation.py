@@ -20,13 +20,40 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
     return text
 
 
+# Templates the engine also builds its messages from (`TEMPLATE.format(...)`), so
+# that a message and the template the window matches it against cannot drift apart.
+ONE_OF = QT_TRANSLATE_NOOP("Engine", "{key}={value} must be one of {options}")
+NOT_DIVISIBLE = QT_TRANSLATE_NOOP("Engine", "{key}={value} is not divisible by model.heads={heads}")
+LONGER_THAN_LENGTH = QT_TRANSLATE_NOOP("Engine", "task.min_length={shortest} is longer than task.length={length}")
+PRECISION_IS_FOR_CUDA = QT_TRANSLATE_NOOP("Engine", "training.precision={precision} is for CUDA; "
+                                                    "training.device={device} trains in fp32")
+AT_LEAST = QT_TRANSLATE_NOOP("Engine", "{key}={value} must be at least {low}")
+AT_MOST = QT_TRANSLATE_NOOP("Engine", "{key}={value} must be at most {high}")
+BIDIRECTIONAL_TRANSFORMER = QT_TRANSLATE_NOOP("Engine", "model.bidirectional applies to recurrent encoders; a "
+                                                        "Transformer encoder already sees both directions")
+WARMUP_NEEDS_STEPS = QT_TRANSLATE_NOOP("Engine", "training.schedule=warmup needs training.warmup_steps >= 1")
+# engine.precision: a precision the run's device cannot train in
+PRECISION_NEEDS_CUDA = QT_TRANSLATE_NOOP("Engine", "training.precision={precision} needs a CUDA device; this "
+                                                   "run is on {kind} (training.precision=auto trains in fp32 "
+                                                   "there)")
+BF16_NEEDS_GPU = QT_TRANSLATE_NOOP("Engine", "training.precision=bf16 needs a GPU that computes in bf16 (compute "
+                                             "capability 8.0 or later); {device} ({gpu}) does not: use fp16 or "
+                                             "auto")
+THIS_GPU = QT_TRANSLATE_NOOP("Engine", "this GPU")  # BF16_NEEDS_GPU's {gpu} when the GPU's name is unknown
+# engine.project.recovery and engine.project.lock: a recovery copy, and who holds a project's lock
+RECOVERY_COPY = QT_TRANSLATE_NOOP("Engine", "a recovery copy of {owner} autosaved at {saved}")
+UNSAVED_PROJECT = QT_TRANSLATE_NOOP("Engine", "an unsaved project")  # RECOVERY_COPY's {owner} when unsaved
+LOCK_HOLDER = QT_TRANSLATE_NOOP("Engine", "{program} (process {pid} of {user} on {host}, since {since})")
+UNKNOWN_LOCK_HOLDER = QT_TRANSLATE_NOOP("Engine", "another program (its lock file, being written or damaged, "
+                                                  "names none)")
+
 # The messages of engine.spec, engine.validation, engine.describe and the
 # session that a person meets in normal use: a form's refused edit, a run that
 # cannot start, the status bar, the compare table. Order matters where two
 # could match: the more specific first.
 TEMPLATES = (
     # engine.spec: a field's value (the specific before the general: the first match is taken)
-    QT_TRANSLATE_NOOP("Engine", "{key}={value} must be one of {options}"),
+    ONE_OF,
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be a finite number"),
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be in {range} (add-alpha: every next token keeps some "
                                 "probability)"),
@@ -36,15 +63,17 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("Engine", "{key} is not a spec key (did you mean {other}?)"),
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be at most {limit} for model.family={family} "
                                 "(only the Transformer stacks more)"),
-    QT_TRANSLATE_NOOP("Engine", "{key}={value} is not divisible by model.heads={heads}"),
+    NOT_DIVISIBLE,
     QT_TRANSLATE_NOOP("Engine", "{key}={value} needs an encoder-decoder: set model.family=seq2seq "
                                 "(the Transformer has its own attention)"),
     QT_TRANSLATE_NOOP("Engine", "model.decoder_cell is only used by model.family=seq2seq, not {family}"),
-    QT_TRANSLATE_NOOP("Engine", "task.min_length={shortest} is longer than task.length={length}"),
-    QT_TRANSLATE_NOOP("Engine", "training.precision=bf16 is for CUDA; training.device={device} trains in fp32"),
+    BIDIRECTIONAL_TRANSFORMER,
+    WARMUP_NEEDS_STEPS,
+    LONGER_THAN_LENGTH,
+    PRECISION_IS_FOR_CUDA,
     QT_TRANSLATE_NOOP("Engine", "probes.example={example} must be below {key}={limit}"),
-    QT_TRANSLATE_NOOP("Engine", "{key}={value} must be at least {low}"),
-    QT_TRANSLATE_NOOP("Engine", "{key}={value} must be at most {high}"),
+    AT_LEAST,
+    AT_MOST,
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be in {range}"),
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be {kind}"),
     # engine.validation: the model and the task together
@@ -63,8 +92,13 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("Engine", "diverged at step {step}: the loss became {loss} and the gradient norm {norm}"),
     QT_TRANSLATE_NOOP("Engine", "diverged at step {step}: the loss became {loss}"),
     QT_TRANSLATE_NOOP("Engine", "diverged at step {step}: the gradient norm became {norm} (loss {loss})"),
+    QT_TRANSLATE_NOOP("Engine", "diverged at step {step}: the gradients overflowed fp16 at {limit} steps in a row, "
+                                "however far the gradient scaler lowered its scale (loss {loss})"),
     QT_TRANSLATE_NOOP("Engine", "Last finite values, at step {step}: loss {loss}, gradient norm {norm}"),
     QT_TRANSLATE_NOOP("Engine", "The weights from before step {step} are kept"),
+    QT_TRANSLATE_NOOP("Engine", "Try a lower training.lr (now {lr}) or gradient clipping "
+                                "(training.clip_norm, now 0: off), or training.precision=fp32"),
+    QT_TRANSLATE_NOOP("Engine", "Try a lower training.lr (now {lr}), or training.precision=fp32"),
     QT_TRANSLATE_NOOP("Engine", "Try a lower training.lr (now {lr}) or gradient clipping "
                                 "(training.clip_norm, now 0: off)"),
     QT_TRANSLATE_NOOP("Engine", "Try a lower training.lr (now {lr})"),
@@ -75,6 +109,17 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("Engine", "The memory it held is released; lower training.batch_size (now {batch}), "
                                 "task.length (now {length}) or the model size"),
     QT_TRANSLATE_NOOP("Engine", "run {run} has trained all its {steps} steps"),
+    # engine.training, engine.precision: a device this machine lacks, a precision its device cannot do
+    QT_TRANSLATE_NOOP("Engine", "training.device={device} is not available here: this machine has no GPU"),
+    QT_TRANSLATE_NOOP("Engine", "training.device={device} is not available here: this machine has 1 GPU (cuda:0)"),
+    QT_TRANSLATE_NOOP("Engine", "training.device={device} is not available here: this machine has {count} GPUs "
+                                "(cuda:0 to cuda:{last})"),
+    QT_TRANSLATE_NOOP("Engine", "training.device={device} is not available here (available: {devices})"),
+    PRECISION_NEEDS_CUDA,
+    BF16_NEEDS_GPU,
+    # engine.project.recovery, engine.project.lock: a recovery copy found, a project another program edits
+    RECOVERY_COPY,
+    LOCK_HOLDER,
     # engine.describe: the status bar and the compare table
     QT_TRANSLATE_NOOP("Engine", "step {step}"),
     QT_TRANSLATE_NOOP("Engine", "loss {loss}"),
@@ -97,6 +142,7 @@ WORDS = (
     QT_TRANSLATE_NOOP("Engine", "parameters"),
     QT_TRANSLATE_NOOP("Engine", "steps trained"),
     QT_TRANSLATE_NOOP("Engine", "device"),
+    QT_TRANSLATE_NOOP("Engine", "precision"),
     QT_TRANSLATE_NOOP("Engine", "final training loss"),
     QT_TRANSLATE_NOOP("Engine", "validation metric"),
     QT_TRANSLATE_NOOP("Engine", "tokens per second"),
@@ -134,4 +180,8 @@ WORDS = (
     QT_TRANSLATE_NOOP("Engine", "an encoder-decoder Transformer (model.arch=encoder_decoder)"),
     QT_TRANSLATE_NOOP("Engine", "a fixed-window model (model.family=window)"),
     QT_TRANSLATE_NOOP("Engine", "a Markov chain (model.family=markov)"),
+    THIS_GPU,
+    UNSAVED_PROJECT,
+    UNKNOWN_LOCK_HOLDER,
+    QT_TRANSLATE_NOOP("Engine", "a SeqLab window"),  # a lock holder's {program}, as the window names itself
 )

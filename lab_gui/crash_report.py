@@ -12,7 +12,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout,
                                QWidget)
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
 from lab_gui.about import versions_line
 
 log = logging.getLogger("seqlab.window")
+translate = QCoreApplication.translate  # the dialog's words, in the "CrashDialog" context
 MAX_SUMMARY = 300  # characters of the message in the dialog; the details hold it whole
 
 
@@ -30,7 +31,7 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.details = details
         self.summary = summary
-        self.setWindowTitle("SeqLab hit a bug")
+        self.setWindowTitle(translate("CrashDialog", "SeqLab hit a bug"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.trace = QPlainTextEdit(details)
@@ -39,14 +40,16 @@ class CrashDialog(QDialog):
         self.trace.setMinimumSize(560, 180)
         if log_path is not None:
             link = html.escape(QUrl.fromLocalFile(str(log_path.parent)).toString())
-            where = f'They are also in the log file <a href="{link}">{html.escape(str(log_path))}</a>.'
+            where = translate("CrashDialog", "They are also in the log file {file}.").format(
+                file=f'<a href="{link}">{html.escape(str(log_path))}</a>')
         else:
-            where = "SeqLab could not write its log file."
+            where = translate("CrashDialog", "SeqLab could not write its log file.")
         self.where = QLabel(where)
         self.where.setWordWrap(True)
         self.where.setOpenExternalLinks(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = buttons.addButton("Copy Details", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button = buttons.addButton(translate("CrashDialog", "Copy Details"),
+                                             QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -57,11 +60,13 @@ class CrashDialog(QDialog):
 
     def _say(self) -> None:
         summary = self.summary if len(self.summary) <= MAX_SUMMARY else self.summary[:MAX_SUMMARY] + "…"
-        more = f"<p>{self.more} more since then.</p>" if self.more else ""
+        more = translate("CrashDialog", "{count} more since then.").format(count=self.more) if self.more else ""
+        more = f"<p>{html.escape(more)}</p>" if more else ""
         summary = html.escape(summary, quote=False)
-        self.message.setText(f"<p><b>Something went wrong inside SeqLab:</b> {summary}</p>{more}"
-                             "<p>The window goes on, and your project is still open: saving it now is wise. "
-                             "The details below help whoever fixes it.</p>")
+        went_wrong = html.escape(translate("CrashDialog", "Something went wrong inside SeqLab:"))
+        goes_on = html.escape(translate("CrashDialog", "The window goes on, and your project is still open: saving "
+                                                       "it now is wise. The details below help whoever fixes it."))
+        self.message.setText(f"<p><b>{went_wrong}</b> {summary}</p>{more}<p>{goes_on}</p>")
 
     def another(self) -> None:
         """One more error while this dialog shows: counted, not a second dialog."""
@@ -70,7 +75,7 @@ class CrashDialog(QDialog):
 
     def copy_details(self) -> None:
         QApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(translate("CrashDialog", "Copied"))
 
 
 class CrashReporter(QObject):

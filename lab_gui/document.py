@@ -225,7 +225,7 @@ class Document(QObject):
         if recovery is not None and self.dialogs.ask(
                 translate("Document", "Recovery copy found"),
                 translate("Document", "There is {recovery}, newer than {name}.\n\nOpen the recovery copy "
-                                      "instead?").format(recovery=recovery.describe(), name=path.name)):
+                                      "instead?").format(recovery=engine_text(recovery.describe()), name=path.name)):
             source = recovery.path
         opened = file_identity(path)
         try:
@@ -244,7 +244,7 @@ class Document(QObject):
                 lock=lock_file_of(path))
             self.notice.emit(translate("Document", "{name} is open for editing in {holder}. This window shows it "
                                                    "read-only: Save asks for a new name.").format(
-                name=path.name, holder=holder.describe()) + stale,
+                name=path.name, holder=engine_text(holder.describe())) + stale,
                 [(translate("Document", "Save a Copy As…"), self.save_as)])
         self.recent.remember(path)
         return True
@@ -290,7 +290,7 @@ class Document(QObject):
         if holder is not None:
             self.dialogs.warn(translate("Document", "Cannot save project"),
                               translate("Document", "{path} is open for editing in {holder}. Save under another "
-                                                    "name.").format(path=path, holder=holder.describe()))
+                                                    "name.").format(path=path, holder=engine_text(holder.describe())))
             return False
         try:
             return self._save_holding(path, lock)

@@ -10,12 +10,19 @@ import html
 import json
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
+
 from engine.describe import run_facts
 from lab_gui import APP_NAME
 from lab_gui.docks import REPORT_PLOTS
+from lab_gui.engine_text import engine_text
+from lab_gui.language import current_language
 from lab_gui.lesson_panel import lesson_html
 from lab_gui.plots.export import png_bytes
+from lab_gui.plots.panel import words
 from lab_gui.theme import LIGHT
+
+translate = QCoreApplication.translate  # the report's words: the "Report" context; plots' own: "Plots"
 
 # Each plot is drawn afresh at this size in the light theme: the window's docks
 # may be dark, narrow or hidden behind a tab (a squashed strip, seen in a report).
@@ -34,23 +41,29 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 
 
 def build_report(document, panels: dict) -> str:
-    """The report of `document`'s project as HTML text; `panels`: the window's plots, by dock name."""
+    """The report of `document`'s project as HTML text, in the window's language;
+    `panels`: the window's plots, by dock name."""
     project, run = document.project, document.run()
-    name = document.path.name if document.path else "untitled project"
+    name = document.path.name if document.path else translate("Report", "untitled project")
+    count = len(project.runs)
+    meta = (translate("Report", "{app} report, {time}, 1 run") if count == 1 else
+            translate("Report", "{app} report, {time}, {count} runs"))
     parts = [f"<h1>{html.escape(name)}</h1>",
-             f"<p class='meta'>{APP_NAME} report, {datetime.now():%Y-%m-%d %H:%M}, "
-             f"{len(project.runs)} run{'s' if len(project.runs) != 1 else ''}</p>"]
+             "<p class='meta'>" + html.escape(meta.format(app=APP_NAME, time=f"{datetime.now():%Y-%m-%d %H:%M}",
+                                                          count=count)) + "</p>"]
     lesson = lesson_html(project)
     if lesson is not None:
         parts.append(f"<div class='lesson'>{lesson}</div>")
     if len(project.runs) > 1:
-        parts.append("<h2>Runs compared</h2>")
+        parts.append("<h2>" + html.escape(translate("Report", "Runs compared")) + "</h2>")
         compare = _fresh(panels["compare"], lambda panel: panel.show_project(project))
-        parts.append(_table(*compare.table()))
+        header, rows = compare.table()
+        parts.append(_table([words(column) for column in header], rows))  # the compare table's own words
         if compare.has_data():
-            parts.append(_figure(compare, "Training loss and validation metric of every run"))
-    parts.append(f"<h2>Run {html.escape(run.id)}: {html.escape(run.name or run.spec.name)}</h2>")
-    parts.append(_table([], run_facts(run)))  # the facts `main.py info` prints
+            parts.append(_figure(compare, translate("Report", "Training loss and validation metric of every run")))
+    heading = translate("Report", "Run {id}: {name}").format(id=run.id, name=run.name or engine_text(run.spec.name))
+    parts.append(f"<h2>{html.escape(heading)}</h2>")
+    parts.append(_table([], _facts(run)))  # the facts `main.py info` prints, in the window's language
     for key in REPORT_PLOTS:  # the current run's plots, in the docks' order
         panel = _fresh(panels[key], lambda panel: panel.show_run(run))
         if not panel.has_data():
@@ -58,14 +71,24 @@ def build_report(document, panels: dict) -> str:
         if key == "attention":  # every map the model has: self, cross, decoder self
             for index in range(panel.which.count()):
                 panel.which.setCurrentIndex(index)
-                parts.append(_figure(panel, f"Attention: {panel.which.itemText(index)}"))
+                parts.append(_figure(panel, translate("Report", "Attention: {map}").format(
+                    map=panel.which.itemText(index))))
         else:
-            parts.append(_figure(panel, panel.title))
-    parts.append("<details><summary>The full experiment spec (JSON)</summary>"
+            parts.append(_figure(panel, words(panel.title)))
+    summary = html.escape(translate("Report", "The full experiment spec (JSON)"))
+    parts.append(f"<details><summary>{summary}</summary>"
                  f"<pre>{html.escape(json.dumps(run.spec.to_dict(), indent=2))}</pre></details>")
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(name)} — {APP_NAME} report</title><style>{STYLE}</style></head>"
+    title = translate("Report", "{name} — {app} report").format(name=name, app=APP_NAME)
+    return (f"<!DOCTYPE html>\n<html lang='{current_language()}'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")
+
+
+def _facts(run) -> list[tuple[str, str]]:
+    """run_facts in the window's language: the engine's words through its templates, the task's name as
+    the task form shows it; numbers, devices and model names as they are."""
+    return [(engine_text(what), translate("Choices", value) if what == "task" else engine_text(value))
+            for what, value in run_facts(run)]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -29,6 +29,7 @@ from typing import Iterator
 import psutil
 
 from engine.errors import ProjectError
+from engine.translation import LOCK_HOLDER, UNKNOWN_LOCK_HOLDER
 
 # A lock file this young that cannot be read is one being written, not a damaged one.
 _BEING_WRITTEN_SECONDS = 5.0
@@ -62,9 +63,9 @@ class LockHolder:
 
     def describe(self) -> str:
         if self.pid == 0:
-            return "another program (its lock file, being written or damaged, names none)"
+            return UNKNOWN_LOCK_HOLDER
         since = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.since))
-        return f"{self.program} (process {self.pid} of {self.user} on {self.host}, since {since})"
+        return LOCK_HOLDER.format(program=self.program, pid=self.pid, user=self.user, host=self.host, since=since)
 
     def alive(self) -> bool:
         if self.host != _host():

@@ -37,6 +37,7 @@ from engine.atomic_file import write_atomic
 from engine.errors import SeqLabError
 from engine.project.files import save_project
 from engine.project.model import Project, now_iso
+from engine.translation import RECOVERY_COPY, UNSAVED_PROJECT
 
 
 def recovery_folder() -> Path:
@@ -73,8 +74,8 @@ class RecoveryCopy:
     saved: str  # ISO time of the autosave
 
     def describe(self) -> str:
-        owner = str(self.project_path) if self.project_path else "an unsaved project"
-        return f"a recovery copy of {owner} autosaved at {self.saved}"
+        owner = str(self.project_path) if self.project_path else UNSAVED_PROJECT
+        return RECOVERY_COPY.format(owner=owner, saved=self.saved)
 
     def discard(self) -> None:
         for path in (self.path, self.path.with_suffix(".json")):

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>About</name>
+    <message>
+        <source>System</source>
+        <translation>시스템</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>장치</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <source>Build, train and see inside sequence models, live.</source>
+        <translation>시퀀스 모델을 만들고 학습하며 그 속을 실시간으로 들여다봅니다.</translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <source>&amp;New</source>
@@ -344,6 +363,41 @@
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <source>SeqLab hit a bug</source>
+        <translation>SeqLab에 버그가 생겼습니다</translation>
+    </message>
+    <message>
+        <source>They are also in the log file {file}.</source>
+        <translation>자세한 내용은 로그 파일 {file}에도 있습니다.</translation>
+    </message>
+    <message>
+        <source>SeqLab could not write its log file.</source>
+        <translation>SeqLab이 로그 파일을 쓰지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>Copy Details</source>
+        <translation>자세한 내용 복사</translation>
+    </message>
+    <message>
+        <source>{count} more since then.</source>
+        <translation>그 뒤로 {count}개가 더 있었습니다.</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside SeqLab:</source>
+        <translation>SeqLab 내부에서 문제가 생겼습니다:</translation>
+    </message>
+    <message>
+        <source>The window goes on, and your project is still open: saving it now is wise. The details below help whoever fixes it.</source>
+        <translation>창은 계속 동작하고 프로젝트도 그대로 열려 있으니 지금 저장해 두는 것이 좋습니다. 아래의 자세한 내용은 문제를 고치는 사람에게 도움이 됩니다.</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>복사함</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>SeqLab projects ({pattern})</source>
@@ -586,10 +640,6 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>task.min_length={shortest}이(가) task.length={length}보다 깁니다</translation>
     </message>
     <message>
-        <source>training.precision=bf16 is for CUDA; training.device={device} trains in fp32</source>
-        <translation>training.precision=bf16은 CUDA용입니다. training.device={device}에서는 fp32로 학습합니다</translation>
-    </message>
-    <message>
         <source>probes.example={example} must be below {key}={limit}</source>
         <translation>probes.example={example}: {key}={limit}보다 작아야 합니다</translation>
     </message>
@@ -598,8 +648,48 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>{key}={value}: {low} 이상이어야 합니다</translation>
     </message>
     <message>
+        <source>training.precision={precision} is for CUDA; training.device={device} trains in fp32</source>
+        <translation>training.precision={precision}은(는) CUDA용입니다. training.device={device}에서는 fp32로 학습합니다</translation>
+    </message>
+    <message>
         <source>{key}={value} must be at most {high}</source>
         <translation>{key}={value}: {high} 이하여야 합니다</translation>
+    </message>
+    <message>
+        <source>model.bidirectional applies to recurrent encoders; a Transformer encoder already sees both directions</source>
+        <translation>model.bidirectional은 순환 인코더에 쓰입니다. 트랜스포머 인코더는 이미 양방향을 모두 봅니다</translation>
+    </message>
+    <message>
+        <source>training.schedule=warmup needs training.warmup_steps &gt;= 1</source>
+        <translation>training.schedule=warmup에는 training.warmup_steps &gt;= 1이 필요합니다</translation>
+    </message>
+    <message>
+        <source>training.precision={precision} needs a CUDA device; this run is on {kind} (training.precision=auto trains in fp32 there)</source>
+        <translation>training.precision={precision}에는 CUDA 장치가 필요합니다. 이 실행은 {kind}에서 학습합니다 (training.precision=auto이면 그곳에서 fp32로 학습합니다)</translation>
+    </message>
+    <message>
+        <source>training.precision=bf16 needs a GPU that computes in bf16 (compute capability 8.0 or later); {device} ({gpu}) does not: use fp16 or auto</source>
+        <translation>training.precision=bf16에는 bf16으로 계산하는 GPU(연산 능력 8.0 이상)가 필요한데 {device}({gpu})은(는) 그렇지 않습니다. 정밀도를 fp16이나 자동으로 바꾸세요</translation>
+    </message>
+    <message>
+        <source>this GPU</source>
+        <translation>이 GPU</translation>
+    </message>
+    <message>
+        <source>a recovery copy of {owner} autosaved at {saved}</source>
+        <translation>{saved}에 자동 저장된 {owner}의 복구본</translation>
+    </message>
+    <message>
+        <source>an unsaved project</source>
+        <translation>저장하지 않은 프로젝트</translation>
+    </message>
+    <message>
+        <source>{program} (process {pid} of {user} on {host}, since {since})</source>
+        <translation>{program}(호스트 {host}, 사용자 {user}의 프로세스 {pid}, {since}부터)</translation>
+    </message>
+    <message>
+        <source>another program (its lock file, being written or damaged, names none)</source>
+        <translation>다른 프로그램(잠금 파일이 쓰는 중이거나 손상되어 이름을 알 수 없습니다)</translation>
     </message>
     <message>
         <source>{key}={value} must be in {range}</source>
@@ -646,12 +736,24 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>스텝 {step}에서 발산했습니다: 기울기 노름이 {norm}이(가) 되었습니다 (손실 {loss})</translation>
     </message>
     <message>
+        <source>diverged at step {step}: the gradients overflowed fp16 at {limit} steps in a row, however far the gradient scaler lowered its scale (loss {loss})</source>
+        <translation>스텝 {step}에서 발산했습니다: 기울기 스케일러가 스케일을 아무리 낮춰도 기울기가 {limit} 스텝 연속으로 fp16 범위를 넘었습니다 (손실 {loss})</translation>
+    </message>
+    <message>
         <source>Last finite values, at step {step}: loss {loss}, gradient norm {norm}</source>
         <translation>마지막 유한 값(스텝 {step}): 손실 {loss}, 기울기 노름 {norm}</translation>
     </message>
     <message>
         <source>The weights from before step {step} are kept</source>
         <translation>스텝 {step} 이전의 가중치를 유지합니다</translation>
+    </message>
+    <message>
+        <source>Try a lower training.lr (now {lr}) or gradient clipping (training.clip_norm, now 0: off), or training.precision=fp32</source>
+        <translation>더 낮은 training.lr(지금 {lr})이나 기울기 클리핑(training.clip_norm, 지금 0: 꺼짐), 또는 training.precision=fp32를 시도하세요</translation>
+    </message>
+    <message>
+        <source>Try a lower training.lr (now {lr}), or training.precision=fp32</source>
+        <translation>더 낮은 training.lr(지금 {lr})이나 training.precision=fp32를 시도하세요</translation>
     </message>
     <message>
         <source>Try a lower training.lr (now {lr}) or gradient clipping (training.clip_norm, now 0: off)</source>
@@ -680,6 +782,22 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>run {run} has trained all its {steps} steps</source>
         <translation>실행 {run}은(는) {steps} 스텝을 모두 학습했습니다</translation>
+    </message>
+    <message>
+        <source>training.device={device} is not available here: this machine has no GPU</source>
+        <translation>training.device={device}은(는) 여기서 쓸 수 없습니다: 이 컴퓨터에는 GPU가 없습니다</translation>
+    </message>
+    <message>
+        <source>training.device={device} is not available here: this machine has 1 GPU (cuda:0)</source>
+        <translation>training.device={device}은(는) 여기서 쓸 수 없습니다: 이 컴퓨터에는 GPU가 1개(cuda:0) 있습니다</translation>
+    </message>
+    <message>
+        <source>training.device={device} is not available here: this machine has {count} GPUs (cuda:0 to cuda:{last})</source>
+        <translation>training.device={device}은(는) 여기서 쓸 수 없습니다: 이 컴퓨터에는 GPU가 {count}개(cuda:0~cuda:{last}) 있습니다</translation>
+    </message>
+    <message>
+        <source>training.device={device} is not available here (available: {devices})</source>
+        <translation>training.device={device}은(는) 여기서 쓸 수 없습니다 (쓸 수 있는 장치: {devices})</translation>
     </message>
     <message>
         <source>step {step}</source>
@@ -744,6 +862,10 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>device</source>
         <translation>장치</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>정밀도</translation>
     </message>
     <message>
         <source>final training loss</source>
@@ -892,6 +1014,10 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>a Markov chain (model.family=markov)</source>
         <translation>마르코프 연쇄(model.family=markov)</translation>
+    </message>
+    <message>
+        <source>a SeqLab window</source>
+        <translation>SeqLab 창</translation>
     </message>
 </context>
 <context>
@@ -2088,6 +2214,45 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>step {step}</source>
         <translation>스텝 {step}</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>untitled project</source>
+        <translation>제목 없는 프로젝트</translation>
+    </message>
+    <message>
+        <source>{app} report, {time}, 1 run</source>
+        <translation>{app} 보고서, {time}, 실행 1개</translation>
+    </message>
+    <message>
+        <source>{app} report, {time}, {count} runs</source>
+        <translation>{app} 보고서, {time}, 실행 {count}개</translation>
+    </message>
+    <message>
+        <source>Runs compared</source>
+        <translation>실행 비교</translation>
+    </message>
+    <message>
+        <source>Training loss and validation metric of every run</source>
+        <translation>모든 실행의 학습 손실과 검증 지표</translation>
+    </message>
+    <message>
+        <source>Run {id}: {name}</source>
+        <translation>실행 {id}: {name}</translation>
+    </message>
+    <message>
+        <source>Attention: {map}</source>
+        <translation>어텐션: {map}</translation>
+    </message>
+    <message>
+        <source>The full experiment spec (JSON)</source>
+        <translation>실험 설정 전체(JSON)</translation>
+    </message>
+    <message>
+        <source>{name} — {app} report</source>
+        <translation>{name} — {app} 보고서</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,7 @@ ALLOWED = {
     # model families and cells, as the course and PyTorch name them
     "lstm", "gru", "rnn", "seq2seq", "mlp", "relu", "tanh",
     # products and formats: names, not words
-    "seqlab", "pytorch", "tensorboard", "png", "svg", "csv", "html", "utf",
+    "seqlab", "pytorch", "tensorboard", "png", "svg", "csv", "html", "utf", "json",
     # devices and number formats, as torch spells them
     "cpu", "gpu", "cuda", "mps", "bf16", "fp32",
     # optimizers, as torch.optim names them
