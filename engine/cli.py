@@ -8,6 +8,8 @@
     python main.py recover [PROJECT.seqlab] [--discard]
     python main.py export PROJECT.seqlab [--run ID] (--csv F | --script F | --tensorboard DIR)
     python main.py presets
+    python main.py sweep (--preset NAME | SPEC.json) --vary KEY=VALUES [--vary ...] [--seeds N]
+        --project PROJECT.seqlab [--address HOST:PORT] [--resume]
     python main.py lessons [--quick] [--only N] [--device D] [--json PATH]
     python main.py describe (--preset NAME | SPEC.json) [--set ...]
     python main.py spec (--preset NAME | SPEC.json) [--set ...]
@@ -28,7 +30,9 @@ import sys
 from pathlib import Path
 
 from engine import __version__
-from engine.errors import ProjectError, SeqLabError, SpecError
+from engine.arguments import (load_spec, load_spec_and_file, project_path, refuse_if_recovery, show_warnings,
+                              spec_source)
+from engine.errors import ProjectError, SeqLabError, UsageError
 from engine.export import standalone_script, write_tensorboard
 from engine.events import RunFailed, RunFinished
 from engine.history import ProbeHistory, ScalarHistory
@@ -42,21 +46,16 @@ from engine.project.session import continue_run, going_on, prepare_run
 from engine.atomic_file import write_atomic
 from engine.describe import describe_project
 from engine.run_folder import write_run
-from engine.presets import DEFAULT_PRESET, list_presets, load_preset
+from engine.sweep import command as sweep_command
+from engine.presets import DEFAULT_PRESET, list_presets
 from engine.runner import RunControl
-from engine.spec import ExperimentSpec, parse_value
-from engine.task_file import MissingTaskFile, TaskFile, needs_file, read_task_file
+from engine.task_file import needs_file, read_task_file
 from engine.training import Trainer, resolve_device
-from engine.user_files import decode_utf8, read_user_file
-from engine.validation import validate_experiment
+from engine.user_files import read_user_file
 
-MAX_SPEC_BYTES = 10 * 2**20
 MAX_PROBE_BYTES = 4 * 2**30
 MAX_AUTOSAVE_SECONDS = 86400  # a day; 0 autosaves at every update
 
-
-class UsageError(SeqLabError):
-    pass
 
 
 class OutputError(SeqLabError):
@@ -81,15 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py", description="SeqLab, headless.")
     parser.add_argument("--version", action="version", version=f"SeqLab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    def spec_source(p):
-        p.add_argument("source", nargs="?", help="an experiment spec (.json)")
-        p.add_argument("--preset", help=f"a preset name (`presets` lists them; default: {DEFAULT_PRESET})")
-        p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                       help="change one spec field, e.g. --set model.cell=gru (repeatable)")
-        p.add_argument("--steps", type=int, help="training steps (training.steps); for a PROJECT.seqlab, how many more")
-        p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps (training.device)")
-        p.add_argument("--seed", type=int, help="random seed (training.seed)")
 
     train = commands.add_parser("train", help="train an experiment, or continue a project's run")
     spec_source(train)
@@ -151,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--horizon", type=int, help="time series: forecast this many steps (default: the task's)")
     play.set_defaults(func=cmd_play)
 
+    sweep_command.add_parser(commands, spec_source)
+
     lessons = commands.add_parser("lessons", help="train the lessons and check each claim")
     lessons.add_argument("--quick", action="store_true", help="smaller runs (the size the tests use)")
     lessons.add_argument("--only", action="append", default=[], metavar="N",
@@ -184,60 +176,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ------------------------------------------------------------------ the spec
-def load_spec(args) -> ExperimentSpec:
-    return load_spec_and_file(args, read_file=False)[0]
-
-
-def load_spec_and_file(args, read_file: bool = True) -> tuple[ExperimentSpec, TaskFile | None]:
-    """The spec the arguments name and, with `read_file`, the content of the file
-    its task learns from. A file the person named (with --set task.path=, or in
-    their spec file) is read now; a project's run brings the content it holds,
-    and its task.path is never read: the person names the file with --set task.path=."""
-    if args.source and args.preset:
-        raise UsageError("give either a spec file or --preset, not both")
-    held = None
-    if args.source and Path(args.source).suffix == SUFFIX:
-        run = open_project(Path(args.source)).run()
-        spec, held = run.spec, run.task_file
-    elif args.source:
-        spec = read_spec_file(Path(args.source))
-    else:
-        spec = load_preset(args.preset or DEFAULT_PRESET)
-    overrides = {}
-    for item in args.overrides:
-        key, sep, text = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--set {item!r} must look like KEY=VALUE, e.g. --set model.cell=gru")
-        overrides[key.strip()] = parse_value(key.strip(), text)
-    for key, value in (("training.steps", args.steps), ("training.device", args.device),
-                       ("training.seed", args.seed)):
-        if value is not None:
-            overrides[key] = value
-    spec = spec.with_overrides(overrides) if overrides else spec
-    try:
-        validate_experiment(spec)
-    except SpecError as exc:
-        if not args.source:
-            raise
-        raise SpecError([(f, f"{args.source}: {m}") for f, m in exc.problems]) from None
-    if not read_file or not needs_file(spec.task):
-        return spec, None
-    if held is not None and held.path == spec.task.path and "task.path" not in overrides:
-        return spec, held
-    if held is None and args.source and Path(args.source).suffix == SUFFIX and "task.path" not in overrides:
-        raise MissingTaskFile(spec.task.path)
-    return spec, read_task_file(spec.task.path, spec.task.name)
-
-
-def read_spec_file(path: Path) -> ExperimentSpec:
-    path, raw = read_user_file(str(path), "a spec file", MAX_SPEC_BYTES)
-    text = decode_utf8(path, raw)
-    try:
-        return ExperimentSpec.from_json(text)
-    except SpecError as exc:
-        raise SpecError([(f, f"{path}: {m}") for f, m in exc.problems]) from None
-
-
 # ------------------------------------------------------------------ commands
 def cmd_presets(args) -> int:
     presets = list_presets()
@@ -276,11 +214,11 @@ def cmd_train(args) -> int:
         raise UsageError("--run needs a PROJECT.seqlab to continue")
     spec, task_file = load_spec_and_file(args)
     if args.project:
-        path = _project_path(args.project)
+        path = project_path(args.project)
         with editing(path, "`main.py train`") as opened:  # another window or train: one line, exit 2
             project = open_project(path) if path.exists() else Project(name=path.stem)
-            _show_warnings(project)
-            _refuse_if_recovery(path)
+            show_warnings(project)
+            refuse_if_recovery(path)
             run = project.add_run(spec, task_file=task_file)
             return _train_in_project(args, project, path, run, prepare_run(run), opened)
     project = Project(name=spec.name)
@@ -293,11 +231,11 @@ def train_project(args) -> int:
     if args.preset or args.seed is not None or args.project:
         raise UsageError("a project's run keeps its spec: --preset, --seed and --project do not apply "
                          "(use --steps N to train N steps more)")
-    path = _project_path(args.source)
+    path = project_path(args.source)
     with editing(path, "`main.py train`") as opened:  # another window or train: one line, exit 2
-        _refuse_if_recovery(path)
+        refuse_if_recovery(path)
         project = open_project(path)
-        _show_warnings(project)
+        show_warnings(project)
         run = project.run(args.run)
         _choose_task_file(run, args)
         run = going_on(project, run, args.steps)  # the window's rule: that run, or a new one where it must
@@ -428,25 +366,6 @@ def cmd_probes(args) -> int:
 
 
 # ------------------------------------------------------------------ projects
-def _project_path(text: str) -> Path:
-    path = Path(text).expanduser()
-    if path.suffix != SUFFIX:
-        raise UsageError(f"{path}: a project file's name ends in {SUFFIX}")
-    return path
-
-
-def _show_warnings(project: Project) -> None:
-    for warning in project.warnings:
-        print(f"seqlab: warning: {warning}", file=sys.stderr)
-
-
-def _refuse_if_recovery(path: Path) -> None:
-    copy = newer_recovery(path)
-    if copy is not None:
-        raise ProjectError(f"{path}: {copy.describe()} is newer than the file. Restore it with "
-                           f"`main.py recover {path}`, or delete it with `main.py recover {path} --discard`")
-
-
 def _choose_task_file(run, args) -> None:
     """--set task.path=FILE on a project's run: the person names the file it learns
     from (a project made elsewhere holds none, or they want another); nothing
@@ -469,9 +388,9 @@ def _choose_task_file(run, args) -> None:
 
 
 def cmd_info(args) -> int:
-    path = _project_path(args.project)
+    path = project_path(args.project)
     project = open_project(path)
-    _show_warnings(project)
+    show_warnings(project)
     print(describe_project(project, path))
     return 0
 
@@ -484,7 +403,7 @@ def cmd_recover(args) -> int:
         for copy in copies:
             print(f"{copy.describe()}\n    {copy.path}")
         return 0
-    path = _project_path(args.project)
+    path = project_path(args.project)
     copy = newer_recovery(path)
     if copy is None:
         raise ProjectError(f"{path}: has no recovery copy newer than the file")
@@ -501,9 +420,9 @@ def cmd_recover(args) -> int:
 
 
 def cmd_export(args) -> int:
-    path = _project_path(args.project)
+    path = project_path(args.project)
     project = open_project(path)
-    _show_warnings(project)
+    show_warnings(project)
     run = project.run(args.run)
     _choose_task_file(run, args)
     if args.csv:
@@ -529,8 +448,8 @@ def cmd_play(args) -> int:
     if problem:
         name, what = problem
         raise UsageError(f"--{name.replace('_', '-')} {what}")
-    project = open_project(_project_path(args.project))
-    _show_warnings(project)
+    project = open_project(project_path(args.project))
+    show_warnings(project)
     run = project.run(args.run)
     _choose_task_file(run, args)
     playground = Playground.from_run(run)

@@ -35,3 +35,7 @@ class ProjectError(SeqLabError):
 
 class RunTooBig(SeqLabError):
     """The memory estimate says a run cannot fit on its device; names what to lower."""
+
+
+class UsageError(SeqLabError):
+    """The command line was given something it cannot use."""

@@ -34,6 +34,7 @@ from engine.probes.storage import probe_history_entry, probe_history_from_arrays
 from engine.project.archive import TASK_FILE_SUFFIX, TEXT_SUFFIXES
 from engine.project.deferred import RunTensors
 from engine.project.model import RUN_ID, Project, Run
+from engine.project.sweeps import MAX_SWEEPS, sweep_problem, trial_problem
 from engine.spec import ExperimentSpec, shown
 from engine.task_file import TaskFile, needs_file
 from engine.tensor_file import TensorsEntry
@@ -68,6 +69,8 @@ def encode_project(project: Project) -> dict[str, bytes | TensorsEntry]:
         record = {"id": run.id, "name": run.name, "notes": run.notes, "created": run.created,
                   "modified": run.modified, "trained": run.state is not None,
                   "spec": run.spec.to_dict(), "summary": run.summary, **run.extra}
+        if run.sweep is not None:
+            record["sweep"] = run.sweep
         if run.task_file is not None:
             record["task_file"] = run.task_file.digest
             task_files[task_file_entry(record["task_file"])] = run.task_file.content
@@ -76,6 +79,8 @@ def encode_project(project: Project) -> dict[str, bytes | TensorsEntry]:
     entries.update(task_files)
     document = {"name": project.name, "notes": project.notes, "created": project.created,
                 "current_run": project.current_run, "runs": runs, **project.extra}
+    if project.sweeps:
+        document["sweeps"] = project.sweeps
     entries = {PROJECT_ENTRY: _json_bytes(document), **entries}
     if project.ui is not None:
         entries[UI_ENTRY] = _json_bytes(project.ui)
@@ -240,9 +245,10 @@ def decode_project(source: str, entries, keep_unknown: bool = False) -> Project:
     """`entries`: an ArchiveEntries or MemoryEntries."""
     reader = Reader(source, entries, keep_unknown)
     document = reader.json(PROJECT_ENTRY)
+    sweeps = _optional(reader, document, PROJECT_ENTRY, "sweeps", _sweeps_problem)
     extra = reader.fields(document, PROJECT_ENTRY, _PROJECT_SCHEMA)
     project = Project(name=document["name"], notes=document["notes"], created=document["created"],
-                      current_run=document["current_run"], extra=extra)
+                      current_run=document["current_run"], extra=extra, sweeps=sweeps or [])
     for index, data in enumerate(document["runs"]):
         project.runs.append(_decode_run(reader, data, f"{PROJECT_ENTRY}: runs[{index}]"))
     ids = [run.id for run in project.runs]
@@ -261,7 +267,31 @@ def decode_project(source: str, entries, keep_unknown: bool = False) -> Project:
     return project
 
 
+def _optional(reader: Reader, data, where: str, name: str, problem_of):
+    """An optional field, checked by `problem_of` and taken out of `data` (None when absent)."""
+    if not isinstance(data, dict) or name not in data:
+        return None
+    value = data.pop(name)
+    problem = problem_of(value)
+    if problem:
+        raise reader.fail(where, f"field {name!r}: {problem}")
+    return value
+
+
+def _sweeps_problem(value) -> str | None:
+    if not isinstance(value, list) or len(value) > MAX_SWEEPS:
+        return f"must be a list of at most {MAX_SWEEPS}"
+    for index, sweep in enumerate(value):
+        problem = sweep_problem(sweep)
+        if problem:
+            return f"[{index}]: {problem}"
+    if len({sweep["id"] for sweep in value}) != len(value):
+        return "two sweeps have the same id"
+    return None
+
+
 def _decode_run(reader: Reader, data, where: str) -> Run:
+    sweep = _optional(reader, data, where, "sweep", trial_problem)
     digest = data.get("task_file") if isinstance(data, dict) else None
     if isinstance(data, dict) and "task_file" in data:
         data = {key: value for key, value in data.items() if key != "task_file"}
@@ -279,7 +309,7 @@ def _decode_run(reader: Reader, data, where: str) -> Run:
     if not isinstance(data["summary"].get("metric"), (dict, type(None))):
         raise reader.fail(where, "summary.metric must be an object or null")
     run = Run(id=run_id, spec=spec, name=data["name"], notes=data["notes"], created=data["created"],
-              modified=data["modified"], summary=data["summary"], extra=extra)
+              modified=data["modified"], summary=data["summary"], extra=extra, sweep=sweep)
     if digest is not None:
         run.task_file = _decode_task_file(reader, spec, digest, where)
     if data["trained"]:

@@ -93,7 +93,15 @@ def open_project(path: Path, limits: Limits = Limits()) -> Project:
             entries = MemoryEntries(source, migrate(entries, version, source))
         else:
             entries = ArchiveEntries(source, archive, manifest["entries"])
-        project = decode_project(source, entries, keep_unknown=newer_minor)
+        try:
+            project = decode_project(source, entries, keep_unknown=newer_minor)
+        except ProjectError as exc:
+            if not newer_minor:
+                raise
+            # Unknown fields and entries are kept, but a value this version cannot take (a
+            # spec's new key or choice) is refused: say where the file came from.
+            raise ProjectError(f"{exc} (it was saved by a newer SeqLab, in project format {version_text(version)}; "
+                               f"this one reads up to {version_text(FORMAT_VERSION)})") from None
     project.created = manifest["created"]
     project.saved_version = version
     if newer_minor:

@@ -17,6 +17,21 @@ scalars.csv became scalars.safetensors.
 2.1 -> 2.2: a run that learns from a user's file (text_file, csv) holds its
 content (task_files/<digest>.data, named by the run's `task_file`); older files
 hold none, so their runs ask for the file before reading anything.
+2.2 -> 3.0: specs may say model.family window or markov (model.context,
+model.order, model.smoothing), training.precision auto or fp16 and
+training.device cuda:N; a run trained in fp16 keeps its gradient scaler
+(state.json's `scaler`), a Markov chain's buffers are as long as what it
+counted, and a project may hold sweeps (project.json's `sweeps`, each trial
+run's `sweep`). Older files have none of these, and a spec that leaves a field
+out takes its default, with one exception: training.precision's default became
+auto (bf16 or fp16 on a GPU), where it had been fp32. SeqLab always wrote every
+spec field, so its own files say fp32 and train on in fp32, bit for bit; a
+run's spec or the window's draft (ui.json) that leaves precision out, as one
+made by hand may, is pinned to fp32 here, which is what it meant when written.
+Major, not minor: every spec now holds keys a 2.2 reader refuses, so it could
+open no file of this version; as 3.0 it says the file needs a newer SeqLab.
+Readers from 3.0 on also add that to any refusal of a newer minor version's file
+(files.py).
 """
 
 from __future__ import annotations
@@ -28,7 +43,7 @@ from typing import Callable
 from engine.errors import ProjectError
 
 FORMAT_NAME = "seqlab-project"
-FORMAT_VERSION = (2, 2)
+FORMAT_VERSION = (3, 0)
 FIRST_VERSION = (1, 0)
 
 Version = tuple[int, int]
@@ -65,8 +80,34 @@ def _nothing_to_convert(entries: dict[str, bytes]) -> tuple[dict[str, bytes], Ve
     return entries, (2, 2)  # 2.2 only adds entries an older file does not have
 
 
+def _pin_precision(entries: dict[str, bytes]) -> tuple[dict[str, bytes], Version]:
+    """training.precision=fp32 in every spec that leaves it out (the default it had until 2.3)."""
+    def pinned(spec) -> bool:  # whether `spec` changed; a malformed one is refused when the project is read
+        training = spec.setdefault("training", {}) if isinstance(spec, dict) else None
+        if not isinstance(training, dict) or "precision" in training:
+            return False
+        training["precision"] = "fp32"
+        return True
+
+    def edit(name: str, specs: Callable[[dict], list]) -> None:
+        try:
+            document = json.loads(entries[name]) if name in entries else None
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return  # refused, naming the entry, when the project is read
+        if isinstance(document, dict) and any([pinned(spec) for spec in specs(document)]):
+            entries[name] = json.dumps(document).encode("utf-8")  # else left as it is, byte for byte
+
+    def run_specs(document: dict) -> list:
+        runs = document.get("runs")
+        return [run.get("spec") for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
+
+    edit("project.json", run_specs)
+    edit("ui.json", lambda document: [document.get("draft")])  # the window's unsaved spec (lab_gui.document)
+    return entries, (3, 0)
+
+
 STEPS: dict[Version, Step] = {(1, 0): _scalars_to_safetensors, (2, 0): _count_skipped_steps,
-                              (2, 1): _nothing_to_convert}
+                              (2, 1): _nothing_to_convert, (2, 2): _pin_precision}
 
 
 def parse_version(text, source: str) -> Version:

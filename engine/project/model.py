@@ -45,6 +45,8 @@ class Run:
     # The content of the file its task learns from (text_file, csv): saved with
     # the project, so the run never reads task.path on another person's disk.
     task_file: TaskFile | None = None
+    # A sweep's trial: {"id": the sweep's, "key", "values" it varied, "seed", "state", "message"}.
+    sweep: dict | None = None
 
     @property
     def step(self) -> int:
@@ -101,6 +103,8 @@ class Project:
     unknown_entries: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # from opening, for the user to see
     saved_version: tuple[int, int] = FORMAT_VERSION  # the format of the file it was opened from
+    # The sweeps run into this project: {"id", "plan": SweepPlan.to_dict(), "placement", "created"}.
+    sweeps: list[dict] = field(default_factory=list)
 
     def run(self, run_id: str | None = None) -> Run:
         """The run with this id, or the current run."""
@@ -114,11 +118,18 @@ class Project:
         raise ProjectError(f"no run {wanted!r} in this project (runs: {known})")
 
     def add_run(self, spec: ExperimentSpec, name: str = "", task_file: TaskFile | None = None) -> Run:
+        return self.add(Run(id="", spec=spec, name=name or spec.name, task_file=task_file))
+
+    def add(self, run: Run) -> Run:
+        """Take in `run` (made elsewhere: a sweep's trial) under a new id; it becomes the current run."""
         taken = {r.id for r in self.runs}
         number = len(self.runs) + 1
         while f"run-{number}" in taken:
             number += 1
-        run = Run(id=f"run-{number}", spec=spec, name=name or spec.name, task_file=task_file)
+        run.id = f"run-{number}"
         self.runs.append(run)
         self.current_run = run.id
         return run
+
+    def sweep_runs(self, sweep_id: str) -> list[Run]:
+        return [run for run in self.runs if run.sweep and run.sweep.get("id") == sweep_id]

@@ -1,0 +1,185 @@
+"""`main.py sweep`: a sweep from the command line into a project file.
+
+Every trial's spec is checked before Ray starts. The project is saved when the
+sweep starts (its plan, so `--resume` knows what is left), as trials finish (at
+most every SAVE_SECONDS) and at the end; Ctrl-C keeps every finished trial.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from engine.arguments import load_spec_and_file, project_path, refuse_if_recovery, show_warnings
+from engine.errors import UsageError
+from engine.project.files import open_project, save_project
+from engine.project.lock import check_unchanged, editing, file_identity
+from engine.project.model import Project
+from engine.sweep.curve import curve_text, sweep_curve
+from engine.sweep.plan import LOWER_IS_BETTER, SweepPlan, parse_variation
+from engine.sweep.record import (SweepRecord, add_sweep, keep_result, sweep_of, tally, trial_problems, trial_runs,
+                                 trials_left)
+
+SAVE_SECONDS = 5.0
+PROGRESS_SECONDS = 2.0  # a plain line this often when the output is not a terminal
+
+
+def add_parser(commands, spec_source) -> None:
+    sweep = commands.add_parser("sweep", help="train many runs at once on Ray, varying spec fields")
+    spec_source(sweep)
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY=VALUES",
+                       help="a field and its values: KEY=a,b,c, KEY=LO:HI:N or KEY=log:LO:HI:N (repeatable)")
+    sweep.add_argument("--seeds", type=int, default=1, help="runs of each combination, seeds from training.seed up")
+    sweep.add_argument("--samples", type=int, help="random search: this many points drawn from the values and ranges")
+    sweep.add_argument("--project", required=True, help="the project file the trials go to (created if missing)")
+    sweep.add_argument("--resume", action="store_true", help="go on with the project's last sweep: only what is left")
+    sweep.add_argument("--address", help="an existing Ray cluster, HOST:PORT (default: RAY_ADDRESS, "
+                                         "else an embedded Ray on this machine)")
+    sweep.add_argument("--cpus", type=int, help="an embedded Ray's cores (default: all of this machine's)")
+    sweep.add_argument("--cpus-per-trial", type=float, default=1.0, help="cores each trial takes (default 1)")
+    sweep.add_argument("--gpus-per-trial", type=float, default=0.0,
+                       help="GPUs each trial takes; a fraction lets several share one (default 0)")
+    sweep.add_argument("--max-concurrent", type=int, help="at most this many trials at once")
+    sweep.add_argument("--stop-early", action="store_true",
+                       help="stop trials whose validation loss trails the others (Ray Tune's ASHA)")
+    sweep.add_argument("--metric", help="the metric of the summary table (default: the task's)")
+    sweep.add_argument("--quiet", action="store_true", help="print only the summary")
+    sweep.set_defaults(func=cmd_sweep)
+
+
+def cmd_sweep(args) -> int:
+    from engine.sweep.ray_sweep import Placement, run_trials
+
+    placement = Placement(args.address, args.cpus_per_trial, args.gpus_per_trial, args.max_concurrent, args.cpus)
+    if args.cpus is not None and not 1 <= args.cpus <= 4096:
+        raise UsageError(f"--cpus must be 1 to 4096, not {args.cpus}")
+    path = project_path(args.project)
+    if args.resume and (args.vary or args.samples or args.source or args.preset or args.overrides):
+        raise UsageError("--resume goes on with the sweep the project holds: give only --project "
+                         "(and where to run it)")
+    with editing(path, "`main.py sweep`"):
+        refuse_if_recovery(path)
+        if args.resume:
+            if not path.exists():
+                raise UsageError(f"--resume: {path} does not exist")
+            project = open_project(path)
+            show_warnings(project)
+            record = sweep_of(project)
+            task_file = next((r.task_file for r in project.sweep_runs(record.id) if r.task_file), None)
+            base_file = task_file
+        else:
+            if not args.vary:
+                raise UsageError("a sweep varies at least one field: --vary KEY=a,b,c")
+            spec, base_file = load_spec_and_file(args)
+            plan = SweepPlan(spec, [parse_variation(text) for text in args.vary], args.seeds, args.samples)
+            plan.trials()  # every trial's spec checked before anything starts
+            project = open_project(path) if path.exists() else Project(name=path.stem)
+            show_warnings(project)
+            record = add_sweep(project, plan)
+        trials = trials_left(project, record)
+        total = len(record.plan.trials())
+        if args.resume and base_file is None and trials and _needs_file(trials[0].spec):
+            raise UsageError("this sweep's task learns from a file and no finished trial holds it; "
+                             "start the sweep again")
+        if not trials:
+            print(f"{record.id}: all {total} trials have finished")
+            return _summary(args, project, record)
+        save_project(project, path)
+        opened = file_identity(path)
+        printer = _SweepPrinter(sys.stdout, args.quiet, total, total - len(trials), record)
+        printer.note(f"{record.id}: {len(trials)} of {total} trials of {record.plan.name} "
+                     f"({', '.join(v.text() for v in record.plan.variations)}; {record.plan.seeds} seed(s))")
+        by_key = {trial.key: trial for trial in trials}
+        saver = _Saver(project, path, opened)
+
+        def on_results(results):
+            for result in results:
+                keep_result(project, record, by_key[result.key], result)
+                printer.ended(result)
+            saver.maybe()
+
+        outcome = run_trials(trial_runs(trials, base_file), placement, printer.progress, on_results,
+                             stop_early=args.stop_early)
+        saver.now()
+    left = len(trials_left(project, record))
+    if outcome.interrupted:
+        print(f"seqlab: sweep interrupted: {total - left} of {total} trials are kept in {path}; "
+              f"`main.py sweep --resume --project {path}` runs the {left} left", file=sys.stderr)
+        return 130
+    printer.note(f"{record.id} finished in {outcome.seconds:.1f} s; saved to {path}")
+    return _summary(args, project, record)
+
+
+def _needs_file(spec) -> bool:
+    from engine.task_file import needs_file
+    return needs_file(spec.task)
+
+
+def _summary(args, project: Project, record: SweepRecord) -> int:
+    runs = project.sweep_runs(record.id)
+    if runs:
+        print(curve_text(sweep_curve(record.plan, runs, args.metric)))
+    problems = trial_problems(project, record)
+    for name, message in problems:
+        print(f"  {name}: {message}")
+    return 0
+
+
+class _Saver:
+    """Writes the project as trials finish, at most every SAVE_SECONDS; never over another program's change."""
+
+    def __init__(self, project: Project, path: Path, opened):
+        self.project, self.path, self.opened = project, path, opened
+        self.last = time.monotonic()
+        self.dirty = False
+
+    def maybe(self) -> None:
+        self.dirty = True
+        if time.monotonic() - self.last >= SAVE_SECONDS:
+            self.now()
+
+    def now(self) -> None:
+        if not self.dirty:
+            return
+        check_unchanged(self.path, self.opened)
+        save_project(self.project, self.path)
+        self.opened = file_identity(self.path)
+        self.last, self.dirty = time.monotonic(), False
+
+
+class _SweepPrinter:
+    def __init__(self, stream, quiet: bool, total: int, done_before: int, record: SweepRecord):
+        self.stream, self.quiet, self.total, self.done_before = stream, quiet, total, done_before
+        self.tty = stream.isatty()
+        self.began = time.monotonic()
+        self.last_line = 0.0
+        self.last_text = ""
+
+    def note(self, text: str) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def ended(self, result) -> None:
+        if self.quiet:
+            return
+        metric = result.run.summary.get("metric") or {}
+        value = metric.get("value")
+        shown_value = "" if value is None else f" {metric.get('name')} {value:.4g}"
+        why = f": {result.message}" if result.message else ""
+        self.note(f"  {result.run.name}: {result.state} at step {result.run.step}{shown_value}{why}")
+
+    def progress(self, table: dict) -> None:
+        if self.quiet:
+            return
+        some = next(iter(table.values()), None)
+        lower = bool(some and any(name in LOWER_IS_BETTER for name in some.numbers if name != "val_loss"))
+        text = tally(table, self.total, lower, self.began, self.done_before).text()
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + text)
+            self.stream.flush()
+        elif text != self.last_text and time.monotonic() - self.last_line >= PROGRESS_SECONDS:
+            self.note(text)
+            self.last_line, self.last_text = time.monotonic(), text
