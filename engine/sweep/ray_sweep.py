@@ -114,8 +114,12 @@ def _collector_class():
         def worker(self, key: str) -> int | None:
             return self.workers.get(key)
 
-        def mark(self, key: str, state: str, message: str) -> None:
-            self.status[key].state, self.status[key].message = state, message
+        def mark(self, key: str, state: str, message: str) -> TrialStatus:
+            status = self.status[key]
+            status.state, status.message = state, message
+            if status.started is not None:  # ended by Tune mid-run: its time until now
+                status.seconds += time.time() - status.started
+            return status
 
     return Collector
 
@@ -210,12 +214,13 @@ def run_trials(runs: dict[str, Run], placement: Placement,
         on_started(collector)
         interrupted = _Interrupted()
         stopper = _make_stopper(interrupted.flag, stop)
-        progress = _make_progress_class()(ray, collector, on_progress, on_results, first_result, began)
+        progress = _make_progress_class()(ray, collector, on_progress, on_results, first_result, began,
+                                          stopper)
         scheduler = None
         if stop_early:
             steps = max(run.spec.training.steps for run in runs.values())
             every = min(run.spec.training.eval_every for run in runs.values())
-            scheduler = ASHAScheduler(metric="val_loss", mode="min", time_attr="step", max_t=steps,
+            scheduler = ASHAScheduler(metric="val_loss", mode="min", time_attr="step", max_t=steps + 1,
                                       grace_period=max(every, steps // 8), reduction_factor=3)
         resources = {"cpu": placement.cpus_per_trial, "gpu": placement.gpus_per_trial}
         tuner = tune.Tuner(
@@ -228,13 +233,8 @@ def run_trials(runs: dict[str, Run], placement: Placement,
                                       callbacks=[progress], log_to_file=False,
                                       failure_config=tune.FailureConfig(max_failures=RETRIES)))
         with interrupted:
-            grid = tuner.fit()
+            tuner.fit()
         progress.collect()
-        table = ray.get(collector.table.remote())
-        leftovers = [] if stopper.stopped else _unfinished(ray, collector, grid, table, progress.kept)
-        if leftovers:
-            on_results(leftovers)
-            progress.results += leftovers
         on_progress(ray.get(collector.table.remote()))
         return SweepOutcome(progress.results, stopper.stopped, time.perf_counter() - began,
                             first_result[0] if first_result else None)
@@ -261,8 +261,12 @@ def start_ray(address: str | None, placement: Placement) -> None:
     machine's cores (no dashboard), with the engine's code shipped to its workers."""
     import ray
 
-    runtime_env = {"py_modules": [ENGINE_DIR], "excludes": ["__pycache__", "*.pyc"],
-                   "env_vars": {"OMP_NUM_THREADS": str(placement.threads)}}
+    env_vars = {"OMP_NUM_THREADS": str(placement.threads)}
+    if address:  # a cluster's machines get the engine's code from Ray
+        runtime_env = {"py_modules": [ENGINE_DIR], "excludes": ["__pycache__", "*.pyc"], "env_vars": env_vars}
+    else:  # this machine's workers import it from where it is: no package to build and unpack
+        path = os.pathsep.join(p for p in (str(Path(ENGINE_DIR).parent), os.environ.get("PYTHONPATH")) if p)
+        runtime_env = {"env_vars": {**env_vars, "PYTHONPATH": path}}
     try:
         if address:
             ray.init(address=address, runtime_env=runtime_env, log_to_driver=False, logging_level="ERROR")
@@ -303,8 +307,8 @@ def _make_progress_class():
     class Progress(Callback):
         """Polls the collector from Tune's own loop on the driver: the table, and finished results."""
 
-        def __init__(self, ray, collector, on_progress, on_results, first_result, began):
-            self.ray, self.collector = ray, collector
+        def __init__(self, ray, collector, on_progress, on_results, first_result, began, stopper):
+            self.ray, self.collector, self.stopper = ray, collector, stopper
             self.on_progress, self.on_results = on_progress, on_results
             self.first_result, self.began = first_result, began
             self.results: list[TrialResult] = []
@@ -320,6 +324,33 @@ def _make_progress_class():
                 self.collect()
                 self.on_progress(self.ray.get(self.collector.table.remote()))
 
+        def on_trial_complete(self, iteration, trials, trial, **info):
+            self.settle(trial.config["trial"], None)
+
+        def on_trial_error(self, iteration, trials, trial, **info):
+            error = trial.get_error()
+            self.settle(trial.config["trial"], _first_line(error) if error else "its worker failed")
+
+        def settle(self, key: str, error: str | None) -> None:
+            """A trial Tune ended without a result of its own: stopped early by the scheduler
+            (its run as its last evaluation left it), or failed past its retries (as far as it
+            got, with Tune's error). Trials ended by a stop of the whole sweep are not kept."""
+            self.collect()
+            if key in self.kept or self.stopper.stop_all():
+                return
+            run = owned(self.ray.get(self.collector.last_checkpoint.remote(key)))
+            if error is not None:
+                state, message = FAILED, error
+            else:
+                state, message = STOPPED_EARLY, "its validation loss trailed the other trials'"
+            if run is None:
+                run = owned(self.ray.get(self.collector.start_run.remote(key)))
+            status = self.ray.get(self.collector.mark.remote(key, state, message))
+            result = TrialResult(key, run, state, message, status.seconds, status.attempts)
+            self.kept.add(key)
+            self.results.append(result)
+            self.on_results([result])
+
         def collect(self) -> None:
             results = [dataclasses.replace(r, run=owned(r.run))
                        for r in self.ray.get(self.collector.take_results.remote())]
@@ -331,29 +362,6 @@ def _make_progress_class():
                 self.on_results(results)
 
     return Progress
-
-
-def _unfinished(ray, collector, grid, table: dict[str, TrialStatus], kept: set[str]) -> list[TrialResult]:
-    """Trials that ended without a result of their own: stopped early by the
-    scheduler (their run as the last evaluation left it), or failed past their
-    retries (the worker died each time: their run as far as it got, with Tune's error)."""
-    leftovers = []
-    for result in grid:
-        key = result.config["trial"]
-        if key in kept:
-            continue
-        run = owned(ray.get(collector.last_checkpoint.remote(key)))
-        if result.error is not None:
-            message = _first_line(result.error)
-            state = FAILED
-        else:
-            message, state = f"stopped early at step {run.step if run else 0}", STOPPED_EARLY
-        if run is None:
-            run = owned(ray.get(collector.start_run.remote(key)))
-        status = table[key]
-        ray.get(collector.mark.remote(key, state, message))
-        leftovers.append(TrialResult(key, run, state, message, status.seconds, status.attempts))
-    return leftovers
 
 
 def _first_line(error: BaseException) -> str:

@@ -94,7 +94,7 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lesson", type=int, help="race this lesson's runs (1-12)")
+    parser.add_argument("--lesson", type=int, help="race this lesson's runs (1-13)")
     parser.add_argument("--steps", type=int, default=200, help="steps for the default project")
     parser.add_argument("--show", default="", help="docks to bring to the front, e.g. compare,attention")
     parser.add_argument("--run", type=int, help="the run (1-based) the single-run plots show")

@@ -26,7 +26,7 @@ from engine.project.model import Project
 from engine.sweep.curve import sweep_curve, trial_metric
 from engine.sweep.plan import SweepPlan, parse_variation
 from engine.sweep.record import add_sweep, keep_result, sweep_of, trial_runs, trials_left
-from engine.sweep.trial import COMPLETED, DIVERGED, RUNNING, TrialResult, train_trial
+from engine.sweep.trial import COMPLETED, DIVERGED, RUNNING, STOPPED_EARLY, TrialResult, train_trial
 from tests.engine.project_helpers import edit_json, read_entries, write_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +177,18 @@ def test_a_small_grid_completes_and_every_trial_is_a_run_of_the_project(local_ra
     assert "cell=rnn_relu lr=10 seed=0: diverged" in out
 
 
+def test_stop_early_ends_trailing_trials_and_keeps_them_as_far_as_they_got(local_ray, tmp_path, capsys):
+    path = tmp_path / "asha.seqlab"
+    code = main(["sweep", "--preset", "recall-rnn", "--set", "training.eval_every=20", "--steps", "200",
+                 "--vary", "training.lr=log:0.0001:0.01:6", "--stop-early", "--project", str(path)])
+    assert code == 0, capsys.readouterr().err
+    runs = open_project(path).sweep_runs("sweep-1")
+    stopped = [run for run in runs if run.sweep["state"] == STOPPED_EARLY]
+    assert len(runs) == 6 and stopped, [r.sweep["state"] for r in runs]
+    assert all(20 <= run.step < 200 and run.state is not None and run.history.evaluations for run in stopped)
+    assert any(run.sweep["state"] == COMPLETED and run.step == 200 for run in runs)
+
+
 def test_a_worker_killed_mid_trial_is_retried_from_its_last_checkpoint(local_ray):
     from engine.sweep.ray_sweep import Placement, run_trials
 
@@ -230,9 +242,11 @@ def ray_head(monkeypatch):
     finally:
         os.killpg(head.pid, signal.SIGTERM)
         try:
-            head.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(head.pid, signal.SIGKILL)
+            head.wait(timeout=3)
+        except subprocess.TimeoutExpired:  # Ray's graceful stop can take half a minute
+            pass
+        os.killpg(head.pid, signal.SIGKILL)  # the head's processes are all in its session's group
+        head.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
