@@ -7,10 +7,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.errors import ProjectError, SpecError, UsageError
+from engine.errors import ProjectError, SeqLabError, SpecError, UsageError
 from engine.presets import DEFAULT_PRESET, load_preset
 from engine.project import SUFFIX, Project, open_project
-from engine.project.recovery import newer_recovery
+from engine.project.lock import ProjectChangedOnDisk
+from engine.project.recovery import Autosaver, newer_recovery
 from engine.spec import ExperimentSpec, parse_value
 from engine.task_file import MissingTaskFile, TaskFile, needs_file, read_task_file
 from engine.user_files import decode_utf8, read_user_file
@@ -100,3 +101,18 @@ def refuse_if_recovery(path: Path) -> None:
     if copy is not None:
         raise ProjectError(f"{path}: {copy.describe()} is newer than the file. Restore it with "
                            f"`main.py recover {path}`, or delete it with `main.py recover {path} --discard`")
+
+
+def keep_in_recovery(project: Project, path: Path, autosaver: Autosaver, error: Exception, what: str) -> int:
+    """The project could not be saved (or another program changed the file meanwhile):
+    what was trained goes to a recovery copy, named in one line (`what`: "The trained run is"). Exit 2 for a file
+    changed on disk (the person's to sort out), 1 for a save that failed."""
+    code = 2 if isinstance(error, ProjectChangedOnDisk) else 1
+    try:
+        autosaver.save(project)
+    except (SeqLabError, OSError) as again:
+        print(f"seqlab: error: {error}; the recovery copy could not be written either ({again})", file=sys.stderr)
+        return code
+    print(f"seqlab: error: {error}. {what} kept in the recovery copy {autosaver.path} "
+          f"(`main.py recover {path}` puts it in the file's place)", file=sys.stderr)
+    return code

@@ -30,8 +30,8 @@ import sys
 from pathlib import Path
 
 from engine import __version__
-from engine.arguments import (load_spec, load_spec_and_file, project_path, refuse_if_recovery, show_warnings,
-                              spec_source)
+from engine.arguments import (keep_in_recovery, load_spec, load_spec_and_file, project_path, refuse_if_recovery,
+                              show_warnings, spec_source)
 from engine.errors import ProjectError, SeqLabError, UsageError
 from engine.export import standalone_script, write_tensorboard
 from engine.events import RunFailed, RunFinished
@@ -40,7 +40,7 @@ from engine.probes.report import describe_snapshot
 from engine.probes.storage import decode_probes
 from engine.progress import Progress
 from engine.project import SUFFIX, Project, open_project, save_project
-from engine.project.lock import ProjectChangedOnDisk, check_unchanged, editing
+from engine.project.lock import check_unchanged, editing
 from engine.project.recovery import Autosaver, newer_recovery, recovery_copies
 from engine.project.session import continue_run, going_on, prepare_run
 from engine.atomic_file import write_atomic
@@ -256,25 +256,10 @@ def _train_in_project(args, project: Project, path: Path | None, run, trainer: T
             check_unchanged(path, opened)  # another program's work there is never overwritten
             save_project(project, path)
         except (SeqLabError, OSError) as exc:
-            return _keep_in_recovery(project, path, autosaver, exc)
+            return keep_in_recovery(project, path, autosaver, exc, "The trained run is")
         autosaver.discard()
         printer.note(f"saved {run.id} at step {run.step} to {path}")
     return _finish(args, trainer, event, run.history, run.probes)
-
-
-def _keep_in_recovery(project: Project, path: Path, autosaver: Autosaver, error: Exception) -> int:
-    """The project could not be saved (or another program changed the file meanwhile):
-    the trained run goes to a recovery copy, named in one line. Exit 2 for a file
-    changed on disk (the person's to sort out), 1 for a save that failed."""
-    code = 2 if isinstance(error, ProjectChangedOnDisk) else 1
-    try:
-        autosaver.save(project)
-    except (SeqLabError, OSError) as again:
-        print(f"seqlab: error: {error}; the recovery copy could not be written either ({again})", file=sys.stderr)
-        return code
-    print(f"seqlab: error: {error}. The trained run is kept in the recovery copy {autosaver.path} "
-          f"(`main.py recover {path}` puts it in the file's place)", file=sys.stderr)
-    return code
 
 
 def _finish(args, trainer: Trainer, event, history: ScalarHistory, probes: ProbeHistory) -> int:

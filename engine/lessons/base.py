@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from engine.evaluation import evaluate
 from engine.spec import ExperimentSpec
 from engine.training import Trainer
+
+if TYPE_CHECKING:
+    from engine.sweep.plan import SweepPlan
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class Lesson:
     # (quick, device) -> Outcome
     measure: Callable[[bool, str], Outcome]
     guide: str = ""  # what to press and where to look in the window
+    # (quick) -> the sweep behind the lesson's classic curve, or None: in the window's
+    # project ready to run (the Sweep dock), and trained on Ray by `measure`.
+    sweep: Callable[[bool], "SweepPlan"] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,4 +91,30 @@ def lesson_project(lesson: Lesson):
             "probes.every": max(10, steps // 20), "training.eval_every": max(10, steps // 10)}), name=name)
     project.current_run = project.runs[0].id
     project.ui = {"lesson": lesson.key}
+    if lesson.sweep is not None:
+        from engine.sweep.record import add_sweep
+
+        add_sweep(project, lesson.sweep(False))
     return project
+
+
+def swept(plan: "SweepPlan", device: str):
+    """Train a lesson's sweep on an embedded Ray with this machine's cores (on a GPU,
+    four trials share it): (the project its trials became runs of, the sweep's record)."""
+    from engine.project import Project
+    from engine.sweep.ray_sweep import Placement, run_trials
+    from engine.sweep.record import add_sweep, keep_result, trial_runs
+    from engine.training import resolve_device
+
+    project = Project(name=plan.name)
+    record = add_sweep(project, plan)
+    trials = {trial.key: trial for trial in plan.trials()}
+    gpu = resolve_device(device).type == "cuda"
+    placement = Placement(gpus_per_trial=0.25 if gpu else 0.0)
+    runs = trial_runs([t for t in trials.values()], None)
+    for run in runs.values():
+        run.spec = run.spec.with_overrides({"training.device": "cuda" if gpu else "cpu"})
+    outcome = run_trials(runs, placement)
+    for result in outcome.results:
+        keep_result(project, record, trials[result.key], result)
+    return project, record

@@ -21,7 +21,14 @@ _TRAINING = {
     'latent-state': (before_rnn.latent_state_runs, before_rnn.latent_state_measure),
 }
 
-LESSONS: list[Lesson] = [Lesson(t.number, t.key, t.title, t.claim, *_TRAINING[t.key], guide=t.guide) for t in TEXTS]
+# The sweeps behind the lessons' classic curves, by key.
+_SWEEPS = {
+    'vanishing-gradients': recurrent.vanishing_sweep,
+    'bottleneck': seq2seq.bottleneck_sweep,
+}
+
+LESSONS: list[Lesson] = [Lesson(t.number, t.key, t.title, t.claim, *_TRAINING[t.key], guide=t.guide,
+                                sweep=_SWEEPS.get(t.key)) for t in TEXTS]
 
 
 def lesson(number_or_key) -> Lesson:

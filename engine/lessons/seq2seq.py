@@ -6,9 +6,11 @@ import numpy as np
 import torch
 
 from engine.data import EOS, PAD
-from engine.lessons.base import Outcome, metric, spec_of, trained
+from engine.lessons.base import Outcome, metric, spec_of, swept, trained
 from engine.models.modes import evaluating
 from engine.presets import load_preset
+from engine.sweep.curve import sweep_curve
+from engine.sweep.plan import SweepPlan, Variation
 
 REVERSE = {"model.family": "seq2seq", "model.cell": "gru", "model.embedding_size": 16, "model.hidden_size": 64,
         "task.name": "reverse", "task.vocab_size": 10, "task.min_length": 2, "task.train_size": 10000,
@@ -65,13 +67,31 @@ def _by_length_and_position(rows, longest):
     return accuracy, position_hits / np.maximum(position_counts, 1)
 
 
+def bottleneck_sweep(quick):
+    """Sequence accuracy against input length, with and without attention: each trial
+    trains and is tested on inputs of 2 up to its task.length."""
+    (_, base), _ = bottleneck_runs(quick)
+    lengths = (4, _bottleneck_lengths(quick)) if quick else (4, 8, 12, 16, 20)
+    return SweepPlan(base.with_overrides({"name": "reverse-by-length"}),
+                     [Variation("task.length", lengths), Variation("model.attention", ("none", "additive"))],
+                     seeds=1 if quick else 2, name="sequence accuracy against length")
+
+
 def bottleneck_measure(quick, device):
+    """One sweep over the longest input length, with and without attention; the runs at
+    the lesson's length (the same specs as its two runs) also give accuracy by length
+    and position within their validation set."""
     longest = _bottleneck_lengths(quick)
+    project, record = swept(bottleneck_sweep(quick), device)
+    runs = project.sweep_runs(record.id)
     curves, positions = {}, {}
-    for _, spec in bottleneck_runs(quick):
-        trainer = trained(spec, device)
-        curves[spec.model.attention], positions[spec.model.attention] = _by_length_and_position(
-            generated(trainer), longest)
+    for run in runs:
+        if run.spec.task.length == longest and run.sweep["seed"] == record.plan.base.training.seed:
+            trainer = run.trainer(device)
+            curves[run.spec.model.attention], positions[run.spec.model.attention] = _by_length_and_position(
+                generated(trainer), longest)
+    swept_curve = {attention: {point.x: point.mean for point in points}
+                   for attention, points in sweep_curve(record.plan, runs, "sequence_accuracy").series.items()}
     plain, attended = curves["none"], curves["additive"]
     short, long = [n for n in plain if n <= 4], [n for n in plain if n >= longest - 2]
 
@@ -81,14 +101,21 @@ def bottleneck_measure(quick, device):
     # On the longest inputs, without attention: the first positions read come out worst.
     first_half = float(positions["none"][: longest // 2].mean())
     second_half = float(positions["none"][longest // 2:].mean())
+    shortest, widest = min(swept_curve["none"]), max(swept_curve["none"])
     passed = (mean(plain, short) - mean(plain, long) >= 0.3 and mean(attended, long) >= 0.9
-              and first_half < second_half - 0.1)
+              and first_half < second_half - 0.1
+              and swept_curve["none"][shortest] - swept_curve["none"][widest] >= 0.2  # the sweep's curve falls
+              and swept_curve["additive"][widest] >= 0.9)  # and attention's does not
     return Outcome(
         f"sequence accuracy at lengths 2-4 / {longest - 2}-{longest}: no attention "
         f"{mean(plain, short):.2f} / {mean(plain, long):.2f}, attention {mean(attended, short):.2f} / "
         f"{mean(attended, long):.2f}; without attention, on inputs of {longest - 2}-{longest}, input positions "
-        f"1-{longest // 2} come out right {first_half:.2f}, positions {longest // 2 + 1}-{longest} {second_half:.2f}",
-        passed, {"by_length": curves, "by_position": {k: v.tolist() for k, v in positions.items()}})
+        f"1-{longest // 2} come out right {first_half:.2f}, positions {longest // 2 + 1}-{longest} {second_half:.2f}; "
+        f"trained up to length {', '.join(str(n) for n in sorted(swept_curve['none']))}: no attention "
+        + " ".join(f"{swept_curve['none'][n]:.2f}" for n in sorted(swept_curve["none"])) + ", attention "
+        + " ".join(f"{swept_curve['additive'][n]:.2f}" for n in sorted(swept_curve["additive"])),
+        passed, {"by_length": curves, "by_position": {k: v.tolist() for k, v in positions.items()},
+                 "by_longest": swept_curve})
 
 
 # ------------------------------------------------------------------ 7. teacher forcing

@@ -11,11 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from engine.arguments import load_spec_and_file, project_path, refuse_if_recovery, show_warnings
-from engine.errors import UsageError
+from engine.arguments import keep_in_recovery, load_spec_and_file, project_path, refuse_if_recovery, show_warnings
+from engine.errors import SeqLabError, UsageError
 from engine.project.files import open_project, save_project
 from engine.project.lock import check_unchanged, editing, file_identity
 from engine.project.model import Project
+from engine.project.recovery import Autosaver
 from engine.sweep.curve import curve_text, sweep_curve
 from engine.sweep.plan import LOWER_IS_BETTER, SweepPlan, parse_variation
 from engine.sweep.record import (SweepRecord, add_sweep, keep_result, sweep_of, tally, trial_problems, trial_runs,
@@ -101,7 +102,10 @@ def cmd_sweep(args) -> int:
 
         outcome = run_trials(trial_runs(trials, base_file), placement, printer.progress, on_results,
                              stop_early=args.stop_early)
-        saver.now()
+        try:
+            saver.now()
+        except (SeqLabError, OSError) as exc:  # the finished trials go to a recovery copy, not lost
+            return keep_in_recovery(project, path, Autosaver(path), exc, "The sweep's finished trials are")
     left = len(trials_left(project, record))
     if outcome.interrupted:
         print(f"seqlab: sweep interrupted: {total - left} of {total} trials are kept in {path}; "
@@ -135,9 +139,15 @@ class _Saver:
         self.dirty = False
 
     def maybe(self) -> None:
+        """Save if it is time; a failure waits for the final save (which keeps a recovery copy)."""
         self.dirty = True
         if time.monotonic() - self.last >= SAVE_SECONDS:
-            self.now()
+            try:
+                self.now()
+            except (SeqLabError, OSError) as exc:
+                print(f"seqlab: warning: {self.path} could not be saved now ({exc}); trying again at the end",
+                      file=sys.stderr)
+                self.last = time.monotonic()
 
     def now(self) -> None:
         if not self.dirty:

@@ -38,6 +38,20 @@ def test_2_a_tanh_rnn_forgets_over_50_steps_and_gated_cells_do_not():
     accuracy, decay = values["accuracy"], values["first_over_last"]
     assert accuracy["rnn_tanh"] < 0.6 and accuracy["lstm"] >= 0.9 and accuracy["gru"] >= 0.9
     assert decay["rnn_tanh"] < 1e-2 and decay["lstm"] / decay["rnn_tanh"] > 100
+    # The classic curve, from a sweep on Ray: everyone recalls over 5 steps, only the gated cells over 50.
+    curve = values["by_distance"]
+    assert set(curve) == {"rnn_tanh", "lstm", "gru"} and all(set(c) == {5, 50} for c in curve.values())
+    assert min(c[5] for c in curve.values()) >= 0.9
+    assert curve["rnn_tanh"][50] < 0.6 and min(curve["lstm"][50], curve["gru"][50]) >= 0.9
+
+
+def test_2_the_lesson_project_holds_its_sweep_ready_to_run():
+    from engine.lessons.base import lesson_project
+    from engine.sweep.record import sweep_of, trials_left
+
+    project = lesson_project(lesson("vanishing-gradients"))
+    record = sweep_of(project)
+    assert record.plan.name == "accuracy against distance" and len(trials_left(project, record)) == 54
 
 
 @pytest.mark.slow
@@ -67,6 +81,9 @@ def test_5_three_shapes_of_problem():
 def test_6_without_attention_long_inputs_and_early_positions_fail():
     values = measured("bottleneck")
     plain, attended = values["by_length"]["none"], values["by_length"]["additive"]
+    # The sweep's curve: trained and tested up to length 4, and up to 10.
+    swept = values["by_longest"]
+    assert swept["none"][4] - swept["none"][10] >= 0.2 and min(swept["additive"].values()) >= 0.9
     assert plain[2] >= 0.95 and plain[max(plain)] < 0.5 and attended[max(attended)] >= 0.9
     positions = values["by_position"]["none"]
     assert positions[0] < positions[-1]
