@@ -179,6 +179,9 @@ class SweepPlan:
     def points(self) -> list[dict]:
         if self.samples is None:
             grids = [v.grid() for v in self.variations]
+            if math.prod(len(g) for g in grids) * self.seeds > MAX_TRIALS:  # before making them: 1000^8 would not fit
+                raise UsageError(f"this sweep has {math.prod(len(g) for g in grids) * self.seeds} trials; "
+                                 f"at most {MAX_TRIALS}")
             return [dict(zip([v.key for v in self.variations], combo)) for combo in itertools.product(*grids)]
         rng = random.Random(self.sample_seed)
         return [{v.key: v.sample(rng) for v in self.variations} for _ in range(self.samples)]

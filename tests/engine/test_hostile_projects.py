@@ -20,6 +20,8 @@ from engine.project import Project, save_project
 from engine.project.entries import hasher
 from engine.project.session import continue_run, prepare_run
 from engine.task_file import read_task_file
+from engine.sweep.plan import SweepPlan, parse_variation
+from engine.sweep.record import add_sweep
 from tests.engine.helpers import small_spec
 from tests.engine.project_helpers import edit_json, read_entries
 
@@ -29,7 +31,7 @@ CASES_PER_PROCESS = 24
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> Path:
-    """Two runs: a trained recurrent one, and one trained on a text file the project holds."""
+    """Two runs: a trained recurrent one (a sweep's trial), and one trained on a text file the project holds."""
     folder = tmp_path_factory.mktemp("good")
     story = folder / "story.txt"
     story.write_text("Once upon a time a recurrent network learned to spell its name. " * 20, encoding="utf-8")
@@ -43,6 +45,12 @@ def good(tmp_path_factory) -> Path:
     continue_run(project, second, prepare_run(second))
     project.current_run = first.id
     project.ui = {"draft": first.spec.to_dict(), "layout": "abc"}
+    # A sweep, so that mutations reach its plan and the first run's record of it.
+    record = add_sweep(project, SweepPlan(small_spec(), [parse_variation("model.cell=gru,lstm"),
+                                                         parse_variation("training.lr=log:0.001:0.1:3")], seeds=2))
+    trial = record.plan.trials()[0]
+    first.sweep = {"id": record.id, "key": trial.key, "values": dict(trial.values), "seed": trial.seed,
+                   "state": "completed", "message": "", "seconds": 1.5, "attempts": 1}
     path = folder / "good.seqlab"
     save_project(project, path)
     story.unlink()

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from engine.cli import main
-from engine.errors import ProjectError
+from engine.errors import ProjectError, UsageError
 from engine.presets import load_preset
 from engine.project import Run, open_project, save_project
 from engine.project.model import Project
@@ -53,6 +53,13 @@ def test_variations_take_lists_linear_and_log_ranges_typed_by_their_field():
     assert {t.seed for t in trials} == {0, 1, 2} and trials[0].spec.training.seed == 0
     assert trials[4].name == "cell=rnn_tanh distractors=10 seed=1" and trials[4].spec.task.distractors == 10
     assert SweepPlan.from_dict(plan.to_dict()).trials() == trials
+
+
+def test_a_grid_too_big_is_refused_before_it_is_made():
+    variations = [parse_variation(f"{key}=1:1000:1000") for key in
+                  ("task.distractors", "task.train_size", "model.hidden_size", "training.batch_size")]
+    with pytest.raises(UsageError, match=r"this sweep has 1000000000000 trials; at most 2000"):
+        SweepPlan(load_preset("recall-rnn"), variations).trials()
 
 
 def test_random_search_samples_ranges_reproducibly():
