@@ -47,11 +47,48 @@ LOCK_HOLDER = QT_TRANSLATE_NOOP("Engine", "{program} (process {pid} of {user} on
 UNKNOWN_LOCK_HOLDER = QT_TRANSLATE_NOOP("Engine", "another program (its lock file, being written or damaged, "
                                                   "names none)")
 
+# engine.sweep: a sweep's progress line (record.Tally.text, its parts joined with " · "),
+# a sweep that could not start or go on, a plan refused, and how a trial ended.
+TRIALS_DONE = QT_TRANSLATE_NOOP("Engine", "{done}/{total} trials done")
+TRIALS_RUNNING = QT_TRANSLATE_NOOP("Engine", "{running} running")
+TRIALS_FAILED = QT_TRANSLATE_NOOP("Engine", "{failed} failed or diverged")
+BEST_TRIAL = QT_TRANSLATE_NOOP("Engine", "best {metric} {value} ({name})")
+SECONDS_LEFT = QT_TRANSLATE_NOOP("Engine", "about {count} s left")
+MINUTES_LEFT = QT_TRANSLATE_NOOP("Engine", "about {count} min left")
+HOURS_LEFT = QT_TRANSLATE_NOOP("Engine", "about {count} h left")
+SWEEP_PROCESS_ENDED = QT_TRANSLATE_NOOP("Engine", "the sweep process ended unexpectedly (exit code {code})")
+RAY_NOT_STARTED = QT_TRANSLATE_NOOP("Engine", "could not start an embedded Ray on this machine: {error}")
+CLUSTER_NOT_REACHED = QT_TRANSLATE_NOOP("Engine", "could not start the Ray cluster at {address}: {error}")
+RAY_NOT_INSTALLED = QT_TRANSLATE_NOOP("Engine", "sweeps run on Ray, which is not installed here ({name}): "
+                                                "pip install 'ray[tune]'")
+DEVICE_NEEDS_GPUS = QT_TRANSLATE_NOOP("Engine", "training.device={device} needs --gpus-per-trial (a fraction lets "
+                                                "several trials share one GPU)")
+TRIAL_TOO_BIG = QT_TRANSLATE_NOOP("Engine", "each trial asks for {asked} {kind}; {where} has {has}")
+THIS_MACHINE = QT_TRANSLATE_NOOP("Engine", "this machine")  # TRIAL_TOO_BIG's {where} for an embedded Ray
+SWEEP_FAILED = QT_TRANSLATE_NOOP("Engine", "the sweep failed: {error}")
+TRIAL_REFUSED = QT_TRANSLATE_NOOP("Engine", "the trial {where}: {message}")
+TOO_MANY_TRIALS = QT_TRANSLATE_NOOP("Engine", "this sweep has {count} trials; at most {limit}")
+VARY_RANGE_FORM = QT_TRANSLATE_NOOP("Engine", "--vary {text}: a range is LO:HI:N or log:LO:HI:N")
+VARY_NO_RANGE = QT_TRANSLATE_NOOP("Engine", "--vary {text}: {key} takes no range of numbers")
+VARY_COUNT = QT_TRANSLATE_NOOP("Engine", "--vary {text}: N must be 1 to {limit}, not {count}")
+VARY_WHOLE = QT_TRANSLATE_NOOP("Engine", "--vary {text}: N must be a whole number, not {count}")
+VARY_ORDER = QT_TRANSLATE_NOOP("Engine", "--vary {text}: LO must not be above HI")
+VARY_LOG = QT_TRANSLATE_NOOP("Engine", "--vary {text}: a log range needs LO above 0")
+VARY_MANY = QT_TRANSLATE_NOOP("Engine", "--vary {text}: at most {limit} values")
+VARY_TWICE = QT_TRANSLATE_NOOP("Engine", "--vary {text} names a value twice")
+TRAILED = QT_TRANSLATE_NOOP("Engine", "its validation loss trailed the other trials'")
+WORKER_FAILED = QT_TRANSLATE_NOOP("Engine", "its worker failed")
+SWEEP_TEMPLATES = (TRIALS_DONE, TRIALS_RUNNING, TRIALS_FAILED, BEST_TRIAL, SECONDS_LEFT, MINUTES_LEFT, HOURS_LEFT,
+                   SWEEP_PROCESS_ENDED, RAY_NOT_STARTED, CLUSTER_NOT_REACHED, RAY_NOT_INSTALLED, DEVICE_NEEDS_GPUS,
+                   TRIAL_TOO_BIG, SWEEP_FAILED, TRIAL_REFUSED, TOO_MANY_TRIALS, VARY_RANGE_FORM, VARY_NO_RANGE,
+                   VARY_COUNT, VARY_WHOLE, VARY_ORDER, VARY_LOG, VARY_MANY, VARY_TWICE)
+
 # The messages of engine.spec, engine.validation, engine.describe and the
 # session that a person meets in normal use: a form's refused edit, a run that
 # cannot start, the status bar, the compare table. Order matters where two
 # could match: the more specific first.
 TEMPLATES = (
+    *SWEEP_TEMPLATES,  # first: a refused trial wraps a spec message of its own ({message})
     # engine.spec: a field's value (the specific before the general: the first match is taken)
     ONE_OF,
     QT_TRANSLATE_NOOP("Engine", "{key}={value} must be a finite number"),
@@ -135,6 +172,9 @@ TEMPLATES = (
 
 # Words the templates' parts may be (a model kind, a choice): translated on their own.
 WORDS = (
+    THIS_MACHINE,
+    TRAILED,
+    WORKER_FAILED,
     QT_TRANSLATE_NOOP("Engine", "not reached"),
     QT_TRANSLATE_NOOP("Engine", "not trained"),
     QT_TRANSLATE_NOOP("Engine", "architecture"),

@@ -75,6 +75,9 @@ class Actions:
         self.race = a(QT_TRANSLATE_NOOP("Actions", "&Race All Runs"), w.race, "Ctrl+F5",
                       QT_TRANSLATE_NOOP("Actions", "Train every untrained run of the project, one after another, "
                                                    "and compare them"))
+        self.sweep = a(QT_TRANSLATE_NOOP("Actions", "S&weep…"), lambda: w.sweep_dock.ask(), None,
+                       QT_TRANSLATE_NOOP("Actions", "Train many runs at once, varying one or two fields of the form, "
+                                                    "on this machine's cores or a Ray cluster"))
         self.playground = a(QT_TRANSLATE_NOOP("Actions", "Try the &Model…"), w.open_playground, "Ctrl+T",
                             QT_TRANSLATE_NOOP("Actions", "Run the model on an input of your own in the Playground"))
         self.about = a(QT_TRANSLATE_NOOP("Actions", "&About SeqLab"), w.about)
@@ -138,7 +141,7 @@ class Actions:
         run_menu = self._menu(bar, QT_TRANSLATE_NOOP("Actions", "&Run"))
         run_menu.addActions([self.train, self.pause, self.step, self.step_n, self.stop])
         run_menu.addSeparator()
-        run_menu.addActions([self.new_run, self.race])
+        run_menu.addActions([self.new_run, self.race, self.sweep])
         run_menu.addSeparator()
         run_menu.addAction(self.playground)
         self.view_menu = self._menu(bar, QT_TRANSLATE_NOOP("Actions", "&View"))
@@ -215,6 +218,7 @@ class Actions:
             action.setEnabled(ready)
         self.recent_menu.setEnabled(ready)
         self.race.setEnabled(ready and state == "idle")
+        self.sweep.setEnabled(ready and state == "idle" and not self.window.sweeps.running)
 
     def show_shortcuts(self) -> None:
         rows = [(action.text().replace("&", ""), action.shortcut().toString()) for action in (

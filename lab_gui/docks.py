@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 from engine.translation import QT_TRANSLATE_NOOP
 from lab_gui.language import follow_language
 
-LAYOUT_VERSION = 2  # 2: the Playground dock (a layout saved without it would misplace it)
+LAYOUT_VERSION = 3  # 2: the Playground dock, 3: the Sweep dock (a layout saved without one would misplace it)
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class DockEntry:
     area: str  # "left", "right" or "bottom"
     group: str = ""  # docks of one group are tabs of one another, in the table's order
     plot: str = ""  # "module.Class" of its live plot, loaded after the window shows; "": not a plot
-    redraw_on: str = "probes"  # the plot redraws on "scalars" (every batch of them) or only on "probes"
+    # the plot redraws on "scalars" (every batch of them), only on "probes", or on "sweep" (its session says when)
+    redraw_on: str = "probes"
     in_report: bool = False  # the HTML report draws it for the current run
     editing: bool = False  # a form, out of the way in presentation mode
     saved_as: str = ""  # what saved layouts know it by, where that is not "<name>Dock"
@@ -53,6 +54,9 @@ DOCKS = (
               "bottom", "inside", "lab_gui.plots.groups.GroupNormPanel", "scalars", True),
     # runs the model when asked, not at every probe
     DockEntry("playground", QT_TRANSLATE_NOOP("Docks", "Playground"), "bottom", "inside"),
+    # hidden until a project has a sweep or Run ▸ Sweep… is used; a tab where the plots are widest
+    DockEntry("sweep", QT_TRANSLATE_NOOP("Docks", "Sweep"), "bottom", "inside", "lab_gui.plots.sweep.SweepPanel",
+              "sweep"),
     DockEntry("compare", QT_TRANSLATE_NOOP("Docks", "Compare runs"),
               "right", "curves", "lab_gui.plots.compare.ComparePanel", "scalars"),
     DockEntry("lesson", QT_TRANSLATE_NOOP("Docks", "Lesson"), "left", "forms"),
@@ -92,6 +96,7 @@ class DockArea:
         # Hidden until the default layout makes it a tab of the inside view's group: side
         # by side with the other bottom panels it widened the window past a laptop screen.
         self.docks["playground"].hide()
+        self.docks["sweep"].hide()
 
     def __getitem__(self, name: str) -> QDockWidget:
         return self.docks[name]
@@ -107,7 +112,8 @@ class DockArea:
 
     def stale_after(self, scalars: bool, probes: bool) -> list[str]:
         """The plots that new scalars or probe snapshots leave behind."""
-        return [name for name in self.plots if probes or (scalars and ENTRIES[name].redraw_on == "scalars")]
+        return [name for name in self.plots if ENTRIES[name].redraw_on != "sweep"
+                and (probes or (scalars and ENTRIES[name].redraw_on == "scalars"))]
 
     def reveal(self, name: str) -> None:
         self.docks[name].show()
@@ -143,6 +149,9 @@ class DockArea:
                     if other == "playground" and not window.presentation.active:
                         docks[other].show()  # a tab now, where it takes no width
                 docks[first].raise_()
+        sweeps = getattr(window, "sweeps", None)
+        if sweeps is not None and sweeps.progress.run_ids:  # a project opened with a sweep's trials: in front
+            docks["sweep"].raise_()
         window.resizeDocks([docks["architecture"], docks["loss"]], [340, 560], QtCore.Qt.Horizontal)
         window.resizeDocks([docks["attention"]], [290], QtCore.Qt.Vertical)
         self.share_plot_column()
@@ -160,8 +169,13 @@ class DockArea:
 
     def make_room_for_playground(self) -> None:
         """The Playground shown, tall enough to read its table, and wide enough for its heatmap."""
-        window, dock = self.window, self.docks["playground"]
-        self.reveal("playground")
+        self.make_room("playground")
+
+    def make_room(self, name: str) -> None:
+        """A dock of the bottom row (the Playground, the Sweep) shown, tall enough to read its table
+        and wide enough for its plots."""
+        window, dock = self.window, self.docks[name]
+        self.reveal(name)
         if dock.isFloating():
             return
         if dock.height() < window.height() * 0.35:  # room for its table, not all the plots' room
@@ -170,6 +184,6 @@ class DockArea:
         beside = self.docks["attention"]
         side_by_side = beside.isVisible() and dock not in window.tabifiedDockWidgets(beside)
         if side_by_side and dock.width() < beside.width() * 2:
-            # its heatmap beside the top-k table needs the width more than the attention panel does
+            # its plots beside the table need the width more than the attention panel does
             width = dock.width() + beside.width()
             window.resizeDocks([beside, dock], [width * 3 // 10, width * 7 // 10], QtCore.Qt.Horizontal)

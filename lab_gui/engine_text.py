@@ -33,8 +33,8 @@ def _patterns(strict: bool = True) -> list[tuple[re.Pattern, str]]:
 def engine_text(text: str) -> str:
     """An engine message (a refused spec, a status text, the model in words) in the
     language of the moment: translated whole when it is one of the engine's words,
-    or through the template it was made from (engine.translation.TEMPLATES), its
-    parts put back (and translated too where they are words); else as it came."""
+    or through the template it was made from (engine.translation.TEMPLATES), its parts put back (and translated too where they
+    are words, or messages: a {message} part); else as it came."""
     if not text or QCoreApplication.translate(ENGINE, _PROBE) == _PROBE:
         return text  # no translation of the engine's words installed: English
     known = _known(text)
@@ -62,7 +62,9 @@ def _known(text: str, strict: bool = True) -> str | None:
     for pattern, template in _patterns(strict):
         match = pattern.match(text)
         if match:
-            parts = {name: QCoreApplication.translate(ENGINE, value) for name, value in match.groupdict().items()}
+            # a {message} part is a message of its own (a sweep's trial that the spec refused)
+            parts = {name: engine_text(value) if name == "message" else QCoreApplication.translate(ENGINE, value)
+                     for name, value in match.groupdict().items()}
             return QCoreApplication.translate(ENGINE, template).format(**parts)
     return None
 

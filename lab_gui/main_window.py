@@ -6,6 +6,7 @@
 - `redraws`   when those plots redraw while a run trains (lab_gui.redraw)
 - `commands`  actions, menus, toolbar and their enabling (lab_gui.actions)
 - `status`    status bar, progress and banner (lab_gui.status)
+- `sweeps`    sweeps on Ray, in a process of their own, and their dock (lab_gui.sweep_session, sweep_dock)
 
 The window shows first, with its menus, toolbar, status bar and a "loading" word where
 the model will be, and paints that frame about as fast as a bare Qt window does;
@@ -37,6 +38,7 @@ from lab_gui.language import apply_language
 from lab_gui.presentation import Presentation
 from lab_gui.startup import LateStartup, placeholder
 from lab_gui.status import StatusArea
+from lab_gui.sweep_dock import SweepDock
 from lab_gui.widgets import scrolled
 
 
@@ -130,9 +132,11 @@ class MainWindow(QMainWindow):
         from lab_gui.playground.panel import PlaygroundPanel
         from lab_gui.redraw import RedrawScheduler
         from lab_gui.session import TrainingSession
+        from lab_gui.sweep_session import SweepSession
 
         host = ThreadHost() if self.host_kind == "thread" else ProcessHost()
         self.session = TrainingSession(self.document, host, self)
+        self.sweeps = SweepSession(self.document, parent=self)  # Ray runs in a process of its own
         self.redraws = RedrawScheduler(self.panels, on_interval=lambda s: self.session.controller.poll_every(s / 2))
         for name in self.panels:
             self.docks[name].visibilityChanged.connect(lambda visible, n=name: self.redraws.shown(n, visible))
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         session.message.connect(self.status.say)
         session.notice.connect(self.status.notice)
         self.run_panel.run_picked.connect(self._pick_run)
+        self.sweep_dock = SweepDock(self)
 
     # ------------------------------------------------------------ the document, shown
     def edit(self, key: str, value) -> bool:
@@ -377,10 +382,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ the window itself
     def closeEvent(self, event) -> None:
+        if self.ready:
+            self.sweeps.poll()  # trials finished by now are the project's, for the save asked next
         if self.ready and not self.document.may_discard():
             event.ignore()
             return
         if self.ready:
+            self.sweeps.shutdown(10)
             self.session.shutdown(10)
             self.document.close()
         self.commands.presentation.setChecked(False)  # the layout to keep is the everyday one

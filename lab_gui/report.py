@@ -61,6 +61,8 @@ def build_report(document, panels: dict) -> str:
         parts.append(_table([words(column) for column in header], rows))  # the compare table's own words
         if compare.has_data():
             parts.append(_figure(compare, translate("Report", "Training loss and validation metric of every run")))
+    if project.sweeps:
+        parts += _sweep(project, panels["sweep"])
     heading = translate("Report", "Run {id}: {name}").format(id=run.id, name=run.name or engine_text(run.spec.name))
     parts.append(f"<h2>{html.escape(heading)}</h2>")
     parts.append(_table([], _facts(run)))  # the facts `main.py info` prints, in the window's language
@@ -82,6 +84,31 @@ def build_report(document, panels: dict) -> str:
     return (f"<!DOCTYPE html>\n<html lang='{current_language()}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>\n")
+
+
+def _sweep(project, like) -> list[str]:
+    """The project's last sweep: its tally, its trials, and the Sweep dock's plots drawn afresh."""
+    from engine.sweep.record import sweep_of
+    from lab_gui.sweep_progress import SweepProgress, tally_text
+
+    record = sweep_of(project)
+    progress = SweepProgress.of_project(project, record)
+
+    def show(panel) -> None:
+        panel.tally.hide()  # the figure is the plots; the table and tally are HTML below
+        panel.grid.hide()
+        panel.show_sweep(project, progress)
+
+    panel = _fresh(like, show)
+    heading = translate("Report", "Sweep {id}: {name}").format(id=record.id, name=record.plan.name)
+    parts = [f"<h2>{html.escape(heading)}</h2>", f"<p>{html.escape(tally_text(progress.tally()))}</p>"]
+    if panel.has_data():
+        parts.append(_figure(panel, translate("Report", "Validation loss of each trial, and the task metric "
+                                                        "against the varied fields (mean and spread over seeds)")))
+    grid = panel.grid
+    rows = [[grid.item(r, c).text() for c in range(grid.columnCount())] for r in range(grid.rowCount())]
+    parts.append(_table(list(panel.header_labels()), rows))
+    return parts
 
 
 def _facts(run) -> list[tuple[str, str]]:

@@ -103,7 +103,7 @@ class Project:
     unknown_entries: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # from opening, for the user to see
     saved_version: tuple[int, int] = FORMAT_VERSION  # the format of the file it was opened from
-    # The sweeps run into this project: {"id", "plan": SweepPlan.to_dict(), "placement", "created"}.
+    # The sweeps run into this project: {"id", "plan": SweepPlan.to_dict(), "created"}.
     sweeps: list[dict] = field(default_factory=list)
 
     def run(self, run_id: str | None = None) -> Run:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from engine.errors import SeqLabError
 from engine.project.model import Run
 from engine.sweep.trial import TrialResult, TrialStatus
+from engine.translation import SWEEP_FAILED, SWEEP_PROCESS_ENDED
 
 log = logging.getLogger("seqlab.sweep")
 
@@ -63,7 +64,7 @@ def _serve(connection, runs: dict[str, Run], placement, stop_early: bool) -> Non
         connection.send(SweepEnded(False, error=str(exc)))
     except Exception as exc:  # the window says it in one line; the log keeps the traceback
         log.exception("the sweep failed")
-        connection.send(SweepEnded(False, error=f"the sweep failed: {type(exc).__name__}: {exc}"))
+        connection.send(SweepEnded(False, error=SWEEP_FAILED.format(error=f"{type(exc).__name__}: {exc}")))
 
 
 class SweepHost:
@@ -100,8 +101,7 @@ class SweepHost:
             self._process.join(timeout=5)
         elif not self._ended and not self._process.is_alive():
             self._ended = True
-            messages.append(SweepEnded(False, error=f"the sweep process ended unexpectedly "
-                                                    f"(exit code {self._process.exitcode})"))
+            messages.append(SweepEnded(False, error=SWEEP_PROCESS_ENDED.format(code=self._process.exitcode)))
         return messages
 
     def stop(self) -> None:

@@ -17,6 +17,8 @@ from engine.errors import SpecError, UsageError
 # The limits a project file's sweep is checked against when opened: a typo in a range (1:1000:1000000) is refused.
 from engine.project.sweeps import MAX_SEEDS, MAX_TRIALS, MAX_VALUES, MAX_VARIATIONS
 from engine.spec import ExperimentSpec, parse_value, shown
+from engine.translation import (TOO_MANY_TRIALS, TRIAL_REFUSED, VARY_COUNT, VARY_LOG, VARY_MANY, VARY_NO_RANGE,
+                                VARY_ORDER, VARY_RANGE_FORM, VARY_TWICE, VARY_WHOLE)
 from engine.validation import validate_experiment
 
 # Task metrics that are better lower; every other (accuracies, sentiment match) is better higher.
@@ -104,25 +106,25 @@ def parse_variation(text: str) -> Variation:
         if log:
             parts = parts[1:]
         if len(parts) != 3:
-            raise UsageError(f"--vary {text!r}: a range is LO:HI:N or log:LO:HI:N")
+            raise UsageError(VARY_RANGE_FORM.format(text=repr(text)))
         low, high = (parse_value(key, p.strip()) for p in parts[:2])
         for bound in (low, high):
             if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound):
-                raise UsageError(f"--vary {text!r}: {key} takes no range of numbers")
+                raise UsageError(VARY_NO_RANGE.format(text=repr(text), key=key))
         integer = isinstance(low, int) and isinstance(high, int)
         count = parse_value_or_usage("N", parts[2], text)
         if not 1 <= count <= MAX_VALUES:
-            raise UsageError(f"--vary {text!r}: N must be 1 to {MAX_VALUES}, not {count}")
+            raise UsageError(VARY_COUNT.format(text=repr(text), limit=MAX_VALUES, count=count))
         if low > high:
-            raise UsageError(f"--vary {text!r}: LO must not be above HI")
+            raise UsageError(VARY_ORDER.format(text=repr(text)))
         if log and low <= 0:
-            raise UsageError(f"--vary {text!r}: a log range needs LO above 0")
+            raise UsageError(VARY_LOG.format(text=repr(text)))
         return Variation(key, low=float(low), high=float(high), count=count, log=log, integer=integer)
     values = tuple(parse_value(key, item.strip()) for item in rest.split(","))
     if len(values) > MAX_VALUES:
-        raise UsageError(f"--vary {text!r}: at most {MAX_VALUES} values")
+        raise UsageError(VARY_MANY.format(text=repr(text), limit=MAX_VALUES))
     if len(set(map(repr, values))) != len(values):
-        raise UsageError(f"--vary {text!r} names a value twice")
+        raise UsageError(VARY_TWICE.format(text=repr(text)))
     return Variation(key, values)
 
 
@@ -130,7 +132,7 @@ def parse_value_or_usage(name: str, text: str, whole: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise UsageError(f"--vary {whole!r}: {name} must be a whole number, not {text.strip()!r}") from None
+        raise UsageError(VARY_WHOLE.format(text=repr(whole), count=repr(text.strip()))) from None
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,8 @@ class SweepPlan:
         if self.samples is None:
             grids = [v.grid() for v in self.variations]
             if math.prod(len(g) for g in grids) * self.seeds > MAX_TRIALS:  # before making them: 1000^8 would not fit
-                raise UsageError(f"this sweep has {math.prod(len(g) for g in grids) * self.seeds} trials; "
-                                 f"at most {MAX_TRIALS}")
+                raise UsageError(TOO_MANY_TRIALS.format(count=math.prod(len(g) for g in grids) * self.seeds,
+                                                        limit=MAX_TRIALS))
             return [dict(zip([v.key for v in self.variations], combo)) for combo in itertools.product(*grids)]
         rng = random.Random(self.sample_seed)
         return [{v.key: v.sample(rng) for v in self.variations} for _ in range(self.samples)]
@@ -192,7 +194,7 @@ class SweepPlan:
             return self._trials
         points = self.points()
         if len(points) * self.seeds > MAX_TRIALS:
-            raise UsageError(f"this sweep has {len(points) * self.seeds} trials; at most {MAX_TRIALS}")
+            raise UsageError(TOO_MANY_TRIALS.format(count=len(points) * self.seeds, limit=MAX_TRIALS))
         first_seed = self.base.training.seed
         trials, refused = [], {}
         for values in points:
@@ -211,7 +213,7 @@ class SweepPlan:
         if refused:
             (fieldname, message), values = next(iter(refused.items()))
             where = ", ".join(f"{k}={shown(v)}" for k, v in values.items())
-            raise SpecError([(fieldname, f"the trial {where}: {message}")])
+            raise SpecError([(fieldname, TRIAL_REFUSED.format(where=where, message=message))])
         self._trials = trials
         return trials
 

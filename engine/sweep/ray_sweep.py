@@ -29,6 +29,8 @@ from typing import Callable
 import engine
 from engine.errors import SeqLabError, UsageError
 from engine.project.model import Run
+from engine.translation import (CLUSTER_NOT_REACHED, DEVICE_NEEDS_GPUS, RAY_NOT_INSTALLED, RAY_NOT_STARTED,
+                                THIS_MACHINE, TRAILED, TRIAL_TOO_BIG, WORKER_FAILED)
 from engine.sweep.trial import (FAILED, RUNNING, STOPPED_EARLY, TrialResult, TrialStatus,
                                 train_trial)
 
@@ -196,8 +198,7 @@ def run_trials(runs: dict[str, Run], placement: Placement,
         from ray import tune
         from ray.tune.schedulers import ASHAScheduler
     except ImportError as exc:
-        raise SweepError(f"sweeps run on Ray, which is not installed here ({exc.name}): "
-                         "pip install 'ray[tune]'") from None
+        raise SweepError(RAY_NOT_INSTALLED.format(name=exc.name)) from None
 
     began = time.perf_counter()
     namespace = f"seqlab-{uuid.uuid4().hex[:12]}"
@@ -209,6 +210,7 @@ def run_trials(runs: dict[str, Run], placement: Placement,
         start_ray(address, placement)
     first_result: list[float] = []
     try:
+        _check_fits(ray.cluster_resources(), placement, address)
         collector = _collector_class().options(name="collector", namespace=namespace).remote(
             runs, {key: run.name for key, run in runs.items()})
         on_started(collector)
@@ -251,9 +253,17 @@ def _trial_device(runs: dict[str, Run], placement: Placement) -> str | None:
         return "cuda"
     for run in runs.values():
         if run.spec.training.device.startswith("cuda"):
-            raise UsageError(f"training.device={run.spec.training.device} needs --gpus-per-trial "
-                             "(a fraction lets several trials share one GPU)")
+            raise UsageError(DEVICE_NEEDS_GPUS.format(device=run.spec.training.device))
     return "cpu"
+
+
+def _check_fits(resources: dict, placement: Placement, address: str | None) -> None:
+    """A trial that asks for more than the whole Ray has would wait for ever: refused now."""
+    for kind, asked, key in (("CPUs", placement.cpus_per_trial, "CPU"), ("GPUs", placement.gpus_per_trial, "GPU")):
+        has = resources.get(key, 0)
+        if asked > has:
+            raise SweepError(TRIAL_TOO_BIG.format(asked=f"{asked:g}", kind=kind, where=address or THIS_MACHINE,
+                                                  has=f"{has:g}"))
 
 
 def start_ray(address: str | None, placement: Placement) -> None:
@@ -274,8 +284,9 @@ def start_ray(address: str | None, placement: Placement) -> None:
             ray.init(num_cpus=placement.cpus, include_dashboard=False, runtime_env=runtime_env,
                      log_to_driver=False, logging_level="ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = f"the Ray cluster at {address}" if address else "an embedded Ray on this machine"
-        raise SweepError(f"could not start {where}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+        error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SweepError(CLUSTER_NOT_REACHED.format(address=address, error=error) if address
+                         else RAY_NOT_STARTED.format(error=error)) from None
 
 
 def _make_stopper(*flags):
@@ -329,7 +340,7 @@ def _make_progress_class():
 
         def on_trial_error(self, iteration, trials, trial, **info):
             error = trial.get_error()
-            self.settle(trial.config["trial"], _first_line(error) if error else "its worker failed")
+            self.settle(trial.config["trial"], _first_line(error) if error else WORKER_FAILED)
 
         def settle(self, key: str, error: str | None) -> None:
             """A trial Tune ended without a result of its own: stopped early by the scheduler
@@ -342,7 +353,7 @@ def _make_progress_class():
             if error is not None:
                 state, message = FAILED, error
             else:
-                state, message = STOPPED_EARLY, "its validation loss trailed the other trials'"
+                state, message = STOPPED_EARLY, TRAILED
             if run is None:
                 run = owned(self.ray.get(self.collector.start_run.remote(key)))
             status = self.ray.get(self.collector.mark.remote(key, state, message))

@@ -11,6 +11,8 @@ from engine.project.model import Project, Run, now_iso
 from engine.sweep.plan import value_text, SweepPlan, Trial
 from engine.sweep.trial import DIVERGED, FAILED, RUNNING, TrialResult
 from engine.task_file import TaskFile
+from engine.translation import (BEST_TRIAL, HOURS_LEFT, MINUTES_LEFT, SECONDS_LEFT, TRIALS_DONE, TRIALS_FAILED,
+                                TRIALS_RUNNING)
 
 
 @dataclass
@@ -90,14 +92,14 @@ class Tally:
     seconds_left: float | None
 
     def text(self) -> str:
-        parts = [f"{self.done}/{self.total} trials done", f"{self.running} running"]
+        parts = [TRIALS_DONE.format(done=self.done, total=self.total), TRIALS_RUNNING.format(running=self.running)]
         if self.failed:
-            parts.append(f"{self.failed} failed or diverged")
+            parts.append(TRIALS_FAILED.format(failed=self.failed))
         if self.best is not None:
             metric, name, value = self.best
-            parts.append(f"best {metric} {value:.4g} ({name})")
+            parts.append(BEST_TRIAL.format(metric=metric, value=f"{value:.4g}", name=name))
         if self.seconds_left is not None and self.done < self.total:
-            parts.append(f"about {_duration(self.seconds_left)} left")
+            parts.append(_time_left(self.seconds_left))
         return " · ".join(parts)
 
 
@@ -123,12 +125,12 @@ def tally(table: dict, total: int, lower_is_better: bool, began: float, done_bef
     return Tally(total, done_before + len(ended), sum(s.state == RUNNING for s in statuses), failed, best, left)
 
 
-def _duration(seconds: float) -> str:
+def _time_left(seconds: float) -> str:
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return SECONDS_LEFT.format(count=f"{seconds:.0f}")
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+        return MINUTES_LEFT.format(count=f"{seconds / 60:.0f}")
+    return HOURS_LEFT.format(count=f"{seconds / 3600:.1f}")
 
 
 def values_text(values: dict) -> str:

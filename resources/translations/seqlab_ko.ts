@@ -131,6 +131,14 @@
         <translation>프로젝트에서 아직 학습하지 않은 실행을 차례로 모두 학습하고 비교합니다</translation>
     </message>
     <message>
+        <source>S&amp;weep…</source>
+        <translation>스윕(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Train many runs at once, varying one or two fields of the form, on this machine&apos;s cores or a Ray cluster</source>
+        <translation>양식의 항목 한두 개를 바꿔 가며 여러 실행을 한꺼번에 학습합니다 (이 컴퓨터의 코어나 Ray 클러스터에서)</translation>
+    </message>
+    <message>
         <source>Try the &amp;Model…</source>
         <translation>모델 시험(&amp;M)…</translation>
     </message>
@@ -471,6 +479,10 @@
         <translation>플레이그라운드</translation>
     </message>
     <message>
+        <source>Sweep</source>
+        <translation>스윕</translation>
+    </message>
+    <message>
         <source>Compare runs</source>
         <translation>실행 비교</translation>
     </message>
@@ -690,6 +702,14 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>another program (its lock file, being written or damaged, names none)</source>
         <translation>다른 프로그램(잠금 파일이 쓰는 중이거나 손상되어 이름을 알 수 없습니다)</translation>
+    </message>
+    <message>
+        <source>each trial asks for {asked} {kind}; {where} has {has}</source>
+        <translation>시행마다 {kind} {asked}개를 요청하지만 {where}에는 {has}개뿐입니다</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>이 컴퓨터</translation>
     </message>
     <message>
         <source>{key}={value} must be in {range}</source>
@@ -1018,6 +1038,106 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>a SeqLab window</source>
         <translation>SeqLab 창</translation>
+    </message>
+    <message>
+        <source>{done}/{total} trials done</source>
+        <translation>시행 {done}/{total}개 완료</translation>
+    </message>
+    <message>
+        <source>{running} running</source>
+        <translation>{running}개 진행 중</translation>
+    </message>
+    <message>
+        <source>{failed} failed or diverged</source>
+        <translation>{failed}개 실패 또는 발산</translation>
+    </message>
+    <message>
+        <source>best {metric} {value} ({name})</source>
+        <translation>최고 {metric} {value} ({name})</translation>
+    </message>
+    <message>
+        <source>about {count} s left</source>
+        <translation>약 {count}초 남음</translation>
+    </message>
+    <message>
+        <source>about {count} min left</source>
+        <translation>약 {count}분 남음</translation>
+    </message>
+    <message>
+        <source>about {count} h left</source>
+        <translation>약 {count}시간 남음</translation>
+    </message>
+    <message>
+        <source>the sweep process ended unexpectedly (exit code {code})</source>
+        <translation>스윕 프로세스가 예기치 않게 끝났습니다 (종료 코드 {code})</translation>
+    </message>
+    <message>
+        <source>could not start an embedded Ray on this machine: {error}</source>
+        <translation>이 컴퓨터에서 내장 Ray를 시작하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>could not start the Ray cluster at {address}: {error}</source>
+        <translation>{address}의 Ray 클러스터에 연결하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>sweeps run on Ray, which is not installed here ({name}): pip install &apos;ray[tune]&apos;</source>
+        <translation>스윕은 Ray에서 실행되는데, 여기에는 설치되어 있지 않습니다 ({name}): pip install &apos;ray[tune]&apos;</translation>
+    </message>
+    <message>
+        <source>training.device={device} needs --gpus-per-trial (a fraction lets several trials share one GPU)</source>
+        <translation>training.device={device}에는 시행당 GPU가 필요합니다 (분수로 주면 여러 시행이 GPU 하나를 나눠 씁니다)</translation>
+    </message>
+    <message>
+        <source>the sweep failed: {error}</source>
+        <translation>스윕이 실패했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>the trial {where}: {message}</source>
+        <translation>시행 {where}: {message}</translation>
+    </message>
+    <message>
+        <source>this sweep has {count} trials; at most {limit}</source>
+        <translation>이 스윕에는 시행이 {count}개 있습니다. 최대 {limit}개까지입니다</translation>
+    </message>
+    <message>
+        <source>--vary {text}: a range is LO:HI:N or log:LO:HI:N</source>
+        <translation>{text}: 범위는 LO:HI:N 또는 log:LO:HI:N 형식입니다</translation>
+    </message>
+    <message>
+        <source>--vary {text}: {key} takes no range of numbers</source>
+        <translation>{text}: {key}에는 수의 범위를 줄 수 없습니다</translation>
+    </message>
+    <message>
+        <source>--vary {text}: N must be 1 to {limit}, not {count}</source>
+        <translation>{text}: N은 1부터 {limit}까지여야 합니다 (지금 {count})</translation>
+    </message>
+    <message>
+        <source>--vary {text}: N must be a whole number, not {count}</source>
+        <translation>{text}: N은 정수여야 합니다 (지금 {count})</translation>
+    </message>
+    <message>
+        <source>--vary {text}: LO must not be above HI</source>
+        <translation>{text}: LO가 HI보다 크면 안 됩니다</translation>
+    </message>
+    <message>
+        <source>--vary {text}: a log range needs LO above 0</source>
+        <translation>{text}: 로그 범위는 LO가 0보다 커야 합니다</translation>
+    </message>
+    <message>
+        <source>--vary {text}: at most {limit} values</source>
+        <translation>{text}: 값은 최대 {limit}개입니다</translation>
+    </message>
+    <message>
+        <source>--vary {text} names a value twice</source>
+        <translation>{text}에 같은 값이 두 번 있습니다</translation>
+    </message>
+    <message>
+        <source>its validation loss trailed the other trials&apos;</source>
+        <translation>검증 손실이 다른 시행보다 뒤처졌습니다</translation>
+    </message>
+    <message>
+        <source>its worker failed</source>
+        <translation>작업 프로세스가 실패했습니다</translation>
     </message>
 </context>
 <context>
@@ -1368,10 +1488,6 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>먼 과거를 기억해야 하는 과제에서 LSTM과 GRU는 성공하지만 tanh RNN은 실패합니다. 끝에서 출발한 기울기가 앞쪽으로 거슬러 가며 몇 자릿수나 작아지기 때문입니다.</translation>
     </message>
     <message>
-        <source>Race the three runs. In Compare runs the LSTM and GRU reach accuracy 1 while the tanh RNN stays near chance (0.25). Pick the RNN run and open Gradient per timestep: the gradient reaching the first steps is orders of magnitude fainter. Trained much longer (past about 600 steps), Adam&apos;s rescaling sometimes lets the RNN learn it too: the gradient is faint, not zero.</source>
-        <translation>세 실행을 Race All Runs(Ctrl+F5)로 돌리세요. 실행 비교(Compare runs)에서 LSTM과 GRU는 정확도 1에 도달하지만 tanh RNN은 우연 수준(0.25) 근처에 머뭅니다. RNN 실행을 골라 시점별 기울기(Gradient per timestep)를 열면, 처음 시점들에 도달하는 기울기가 몇 자릿수나 약합니다. 훨씬 오래(약 600 스텝 넘게) 학습하면 Adam이 기울기 크기를 다시 맞춰 주어 RNN도 가끔 이 과제를 배웁니다. 기울기는 약할 뿐 0은 아니기 때문입니다.</translation>
-    </message>
-    <message>
         <source>A ReLU RNN explodes; clipping tames it</source>
         <translation>ReLU RNN의 기울기 폭발과 클리핑</translation>
     </message>
@@ -1416,8 +1532,12 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>어텐션이 없으면 seq2seq 모델의 시퀀스 정확도는 입력이 길어질수록 떨어지고, 앞쪽 입력 위치가 가장 크게 손해를 봅니다. 어텐션이 있으면 정확도가 유지됩니다.</translation>
     </message>
     <message>
-        <source>Race both runs. Without attention the long inputs fail; open Attention on the other run to see what it looks at instead.</source>
-        <translation>두 실행을 Race All Runs(Ctrl+F5)로 돌리세요. 어텐션이 없으면 긴 입력에서 실패합니다. 다른 실행에서 어텐션(Attention)을 열어 대신 무엇을 보는지 확인하세요.</translation>
+        <source>Race the three runs. In Compare runs the LSTM and GRU reach accuracy 1 while the tanh RNN stays near chance (0.25). Pick the RNN run and open Gradient per timestep: the gradient reaching the first steps is orders of magnitude fainter. Trained much longer (past about 600 steps), Adam&apos;s rescaling sometimes lets the RNN learn it too: the gradient is faint, not zero. Then press Continue Sweep in the Sweep dock: 54 short runs on Ray draw accuracy against distance (distractors + 1) for the three cells, three seeds each. The RNN holds to about 10 steps and is at chance from 20. The runs use a forget-gate bias of 4 and 300 steps: with the recall presets&apos; bias of 1 and 1500 steps the curve is noisy, because over that many Adam steps the RNN sometimes learns long gaps, and without the larger bias the LSTM&apos;s memory fades before 50 steps.</source>
+        <translation>세 실행을 Race All Runs(Ctrl+F5)로 돌리세요. 실행 비교(Compare runs)에서 LSTM과 GRU는 정확도 1에 도달하지만 tanh RNN은 우연 수준(0.25) 근처에 머뭅니다. RNN 실행을 골라 시점별 기울기(Gradient per timestep)를 열면, 처음 시점들에 도달하는 기울기가 몇 자릿수나 약합니다. 훨씬 오래(약 600 스텝 넘게) 학습하면 Adam이 기울기 크기를 다시 맞춰 주어 RNN도 가끔 이 과제를 배웁니다. 기울기는 약할 뿐 0은 아니기 때문입니다. 그다음 스윕 패널에서 스윕 이어서 실행을 누르세요. Ray에서 짧은 실행 54개가 세 셀 각각에 대해 시드 3개씩, 거리(방해 토큰 수 + 1)에 따른 정확도를 그립니다. RNN은 약 10 스텝까지는 버티고 20부터는 우연 수준입니다. 이 실행들은 망각 게이트 편향 4와 300 스텝을 씁니다. 기억(recall) 프리셋의 편향 1과 1500 스텝으로는 곡선이 들쭉날쭉합니다. 그만큼 많은 Adam 스텝 동안 RNN이 가끔 긴 간격을 배우고, 편향이 크지 않으면 LSTM의 기억이 50 스텝 전에 흐려지기 때문입니다.</translation>
+    </message>
+    <message>
+        <source>Race both runs. Without attention the long inputs fail; open Attention on the other run to see what it looks at instead. Then press Continue Sweep in the Sweep dock: each run trains on inputs up to one length, with and without attention, two seeds each, and the sweep plot draws sequence accuracy against that length: without attention it falls as inputs grow, with attention it holds.</source>
+        <translation>두 실행을 Race All Runs(Ctrl+F5)로 돌리세요. 어텐션이 없으면 긴 입력에서 실패합니다. 다른 실행에서 어텐션(Attention)을 열어 대신 무엇을 보는지 확인하세요. 그다음 스윕 패널에서 스윕 이어서 실행을 누르세요. 각 실행은 어텐션이 있을 때와 없을 때 시드 2개씩, 정해진 길이까지의 입력으로 학습하고, 스윕 그래프는 그 길이에 따른 시퀀스 정확도를 그립니다. 어텐션이 없으면 입력이 길어질수록 떨어지고, 어텐션이 있으면 유지됩니다.</translation>
     </message>
     <message>
         <source>Teacher forcing and exposure bias</source>
@@ -2215,6 +2335,86 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <source>step {step}</source>
         <translation>스텝 {step}</translation>
     </message>
+    <message>
+        <source>trial</source>
+        <translation>시행</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>검증 손실</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>발산</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>조기 중단</translation>
+    </message>
+    <message>
+        <source>No sweep yet: Run ▸ Sweep… trains every combination of the values you give one or two fields of the form.</source>
+        <translation>아직 스윕이 없습니다. 실행 ▸ 스윕…은 양식의 항목 한두 개에 준 값의 모든 조합을 학습합니다.</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>스윕</translation>
+    </message>
+    <message>
+        <source>Stop Sweep</source>
+        <translation>스윕 중지</translation>
+    </message>
+    <message>
+        <source>Continue Sweep</source>
+        <translation>스윕 이어서 실행</translation>
+    </message>
+    <message>
+        <source>Run the trials of the sweep that have not finished</source>
+        <translation>스윕에서 끝나지 않은 시행을 실행합니다</translation>
+    </message>
+    <message>
+        <source>Double-click a finished trial to open it as the current run</source>
+        <translation>끝난 시행을 두 번 클릭하면 현재 실행으로 엽니다</translation>
+    </message>
+    <message>
+        <source>Validation loss of each trial</source>
+        <translation>시행별 검증 손실</translation>
+    </message>
+    <message>
+        <source>{metric} against {field}</source>
+        <translation>{field} 값에 따른 {metric}</translation>
+    </message>
+    <message>
+        <source>{metric} against {field}, by {series}</source>
+        <translation>{field} 값에 따른 {metric}, {series} 값별</translation>
+    </message>
+    <message>
+        <source>{field} (log scale)</source>
+        <translation>{field} (로그 눈금)</translation>
+    </message>
 </context>
 <context>
     <name>Report</name>
@@ -2253,6 +2453,14 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>{name} — {app} report</source>
         <translation>{name} — {app} 보고서</translation>
+    </message>
+    <message>
+        <source>Sweep {id}: {name}</source>
+        <translation>스윕 {id}: {name}</translation>
+    </message>
+    <message>
+        <source>Validation loss of each trial, and the task metric against the varied fields (mean and spread over seeds)</source>
+        <translation>시행별 검증 손실, 그리고 바꾼 항목에 따른 과제 지표 (시드에 걸친 평균과 퍼짐)</translation>
     </message>
 </context>
 <context>
@@ -2366,6 +2574,153 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>%v / %m steps</source>
         <translation>%v / %m 스텝</translation>
+    </message>
+</context>
+<context>
+    <name>Sweep</name>
+    <message>
+        <source>Continue Sweep</source>
+        <translation>스윕 이어서 실행</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>스윕</translation>
+    </message>
+    <message>
+        <source>(nothing else)</source>
+        <translation>(더 없음)</translation>
+    </message>
+    <message>
+        <source>Vary:</source>
+        <translation>바꿀 항목:</translation>
+    </message>
+    <message>
+        <source>and:</source>
+        <translation>그리고:</translation>
+    </message>
+    <message>
+        <source>Values: a,b,c; or LO:HI:N for N evenly spaced, log:LO:HI:N for N spaced by ratio</source>
+        <translation>값: a,b,c 또는 LO:HI:N(고른 간격으로 N개), log:LO:HI:N(같은 비율 간격으로 N개)</translation>
+    </message>
+    <message>
+        <source>Varies:</source>
+        <translation>바꾸는 항목:</translation>
+    </message>
+    <message>
+        <source>Runs of each combination, with seeds from the draft&apos;s seed up</source>
+        <translation>조합마다 학습할 횟수. 시드는 양식의 시드부터 하나씩 늘어납니다</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>시드 수:</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <source>a Ray cluster</source>
+        <translation>Ray 클러스터</translation>
+    </message>
+    <message>
+        <source>Run on:</source>
+        <translation>실행 위치:</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>The cores of this machine the sweep may use</source>
+        <translation>스윕이 쓸 수 있는 이 컴퓨터의 코어 수</translation>
+    </message>
+    <message>
+        <source>Cores to use:</source>
+        <translation>사용할 코어:</translation>
+    </message>
+    <message>
+        <source>CPUs per trial:</source>
+        <translation>시행당 CPU:</translation>
+    </message>
+    <message>
+        <source>A fraction lets several trials share one GPU</source>
+        <translation>분수로 주면 여러 시행이 GPU 하나를 나눠 씁니다</translation>
+    </message>
+    <message>
+        <source>GPUs per trial:</source>
+        <translation>시행당 GPU:</translation>
+    </message>
+    <message>
+        <source>Stop hopeless trials early (ASHA)</source>
+        <translation>가망 없는 시행 조기 중단 (ASHA)</translation>
+    </message>
+    <message>
+        <source>Trials whose validation loss trails the others&apos; end early, leaving their cores to the rest</source>
+        <translation>검증 손실이 다른 시행보다 뒤처지는 시행은 일찍 끝내고 코어를 나머지에 넘깁니다</translation>
+    </message>
+    <message>
+        <source>Start Sweep</source>
+        <translation>스윕 시작</translation>
+    </message>
+    <message>
+        <source>{count} of {total} trials left to run</source>
+        <translation>시행 {total}개 중 {count}개가 남았습니다</translation>
+    </message>
+    <message>
+        <source>This sweep runs {count} trials</source>
+        <translation>이 스윕은 시행 {count}개를 학습합니다</translation>
+    </message>
+    <message>
+        <source>Give the values of {key} to try</source>
+        <translation>{key}에 넣어 볼 값을 주세요</translation>
+    </message>
+    <message>
+        <source>{key} is chosen twice</source>
+        <translation>{key}을(를) 두 번 골랐습니다</translation>
+    </message>
+    <message>
+        <source>Give the Ray cluster&apos;s address as HOST:PORT</source>
+        <translation>Ray 클러스터의 주소를 HOST:PORT 형식으로 주세요</translation>
+    </message>
+    <message>
+        <source>This machine has no GPU: give GPUs per trial 0, or run on a Ray cluster</source>
+        <translation>이 컴퓨터에는 GPU가 없습니다. 시행당 GPU를 0으로 하거나 Ray 클러스터에서 실행하세요</translation>
+    </message>
+    <message>
+        <source>Stop training, and the sweep running, before a sweep</source>
+        <translation>스윕하기 전에 학습과 진행 중인 스윕을 멈추세요</translation>
+    </message>
+    <message>
+        <source>A sweep is running: stop it first</source>
+        <translation>스윕이 진행 중입니다. 먼저 멈추세요</translation>
+    </message>
+    <message>
+        <source>Every trial of {sweep} has finished</source>
+        <translation>{sweep}의 시행이 모두 끝났습니다</translation>
+    </message>
+    <message>
+        <source>The sweep could not start: {error}</source>
+        <translation>스윕을 시작할 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{sweep}: {count} trials started</source>
+        <translation>{sweep}: 시행 {count}개를 시작했습니다</translation>
+    </message>
+    <message>
+        <source>Stopping the sweep: its finished trials are kept</source>
+        <translation>스윕을 멈추는 중입니다. 끝난 시행은 유지됩니다</translation>
+    </message>
+    <message>
+        <source>The sweep could not go on: {error}. Its finished trials are kept in the project.</source>
+        <translation>스윕을 계속할 수 없습니다: {error}. 끝난 시행은 프로젝트에 남아 있습니다.</translation>
+    </message>
+    <message>
+        <source>{sweep} stopped: {done} of {total} trials are kept; Continue Sweep runs the rest</source>
+        <translation>{sweep} 중지: 시행 {total}개 중 {done}개가 유지됩니다. 스윕 이어서 실행으로 나머지를 학습합니다</translation>
+    </message>
+    <message>
+        <source>{sweep} finished: {done} of {total} trials in {seconds} s</source>
+        <translation>{sweep} 완료: 시행 {total}개 중 {done}개, {seconds}초</translation>
     </message>
 </context>
 </TS>

@@ -196,6 +196,14 @@ def test_stop_early_ends_trailing_trials_and_keeps_them_as_far_as_they_got(local
     assert any(run.sweep["state"] == COMPLETED and run.step == 200 for run in runs)
 
 
+def test_a_trial_asking_for_more_than_ray_has_is_refused_not_left_waiting(local_ray, tmp_path, capsys):
+    for flag, message in (("--gpus-per-trial=1", "each trial asks for 1 GPUs; this machine has 0"),
+                          ("--cpus-per-trial=3", "each trial asks for 3 CPUs; this machine has 2")):
+        code = main(["sweep", *SMALL, "--steps", "20", "--vary", "model.cell=gru,lstm", flag,
+                     "--project", str(tmp_path / "p.seqlab")])
+        assert code == 2 and message in capsys.readouterr().err
+
+
 def test_a_worker_killed_mid_trial_is_retried_from_its_last_checkpoint(local_ray):
     from engine.sweep.ray_sweep import Placement, run_trials
 

@@ -33,6 +33,8 @@ ALLOWED = {
     "shift", "ctrl", "esc", "enter",
     # the "hello" task's name is the text it learns
     "hello",
+    # sweeps: Ray and its ASHA scheduler are names; log:LO:HI:N is how a log range is typed
+    "ray", "asha", "log",
 }
 # model.family=rnn: a spec key as typed on the command line; encoder.rnn.layer0: a module as PyTorch names it
 SPEC_KEY = re.compile(r"\b[a-z_]+(\.[a-z_0-9]+)+\b(=\S*)?")
@@ -152,11 +154,13 @@ def test_every_visible_text_is_korean_after_training(qtbot, make_window):
     try:
         data = data_of(window)
         english = []
-        for tab in ("loss", "compare", "norms", "inside", "training", "task", "architecture"):
+        window.commands.sweep.trigger()  # the Sweep dock shows, and the Sweep dialog opens over the window
+        for tab in ("loss", "compare", "sweep", "norms", "inside", "training", "task", "architecture"):
             window.docks[tab].raise_()  # each tab of the tab groups in turn
             qtbot.wait(50)
             english += [(where, text, words) for where, text in visible_texts(window)
                         if (words := english_words(text, data))]
+        window.sweep_dock.dialog.reject()
         unique = sorted({(where, text[:120], ", ".join(words)) for where, text, words in english})
         assert not unique, "English left in the Korean window:\n" + "\n".join(
             f"  {where}: {text!r} -> {words}" for where, text, words in unique)

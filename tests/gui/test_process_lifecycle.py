@@ -35,7 +35,7 @@ def _run(script: str, tmp_path: Path, timeout=240):
 def test_main_with_no_arguments_opens_the_window_on_the_default_project(tmp_path):
     """The window shows before anything slow to load: torch, pyqtgraph, and the
     Qt namespace, whose ~90 Python enums take 15 ms to build. Then every dock
-    comes, the Playground a tab behind the inside view."""
+    comes, the Playground a tab behind the inside view, the Sweep dock only once there is a sweep."""
     result = _run("""
         import main
         from PySide6 import QtCore
@@ -61,7 +61,7 @@ def test_main_with_no_arguments_opens_the_window_on_the_default_project(tmp_path
     assert result.returncode == 0, result.stderr
     assert "FIRST [True] False []" in result.stdout, result.stdout
     assert "TITLE untitled[*] — SeqLab RUN reverse-attention VISIBLE True" in result.stdout
-    assert "HIDDEN DOCKS []" in result.stdout, result.stdout
+    assert "HIDDEN DOCKS ['sweep']" in result.stdout, result.stdout  # until a project has a sweep
 
 
 def test_closing_mid_training_asks_stops_the_engine_and_exits_cleanly(tmp_path):

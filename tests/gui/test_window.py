@@ -50,8 +50,9 @@ def test_lstm_trains_live_changes_lr_saves_and_reopens(qtbot, make_window, tmp_p
                message="the plots in view to have data")
     window.docks["norms"].raise_()  # ... and a plot in a hidden tab when it is shown
     window.docks["compare"].raise_()
-    wait_until(qtbot, lambda: all(p.has_data() for p in window.panels.values() if p is not window.panels["attention"]),
-               message="every plot to have data")
+    # (the Sweep dock draws sweeps: tests/gui/test_sweep.py)
+    wait_until(qtbot, lambda: all(p.has_data() for name, p in window.panels.items()
+                                  if name not in ("attention", "sweep")), message="every plot to have data")
     assert window.panels["attention"].message.text() == "This model has no attention."
     window.session.stop()
     wait_until(qtbot, lambda: not window.session.active, message="the stop")
@@ -81,7 +82,7 @@ def test_seq2seq_with_attention_shows_its_attention_map(qtbot, make_window):
     matrix, queries, keys, step = attention._shown
     assert step == 60 and matrix.shape == (len(queries), len(keys)) and matrix.sum() > 0
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-3)  # each query's weights sum to one
-    assert all(p.has_data() for p in window.panels.values())
+    assert all(p.has_data() for name, p in window.panels.items() if name != "sweep")
     loss = window.panels["loss"]  # the titles name the curves in their colours: no legend box on them
     assert loss.loss_plot.legend is None and loss.metric_plot.legend is None
     assert f"<span style='color: {window.theme.color(1)}'>validation</span>" in loss.loss_plot.titleLabel.text
@@ -162,6 +163,8 @@ def test_plots_export_png_svg_and_csv(qtbot, make_window, tmp_path):
     quick(window, 30)
     train_to_end(qtbot, window)
     for name, panel in window.panels.items():
+        if name == "sweep":  # no sweep in this project: tests/gui/test_sweep.py exports one
+            continue
         for suffix in (".png", ".svg", ".csv"):
             path = tmp_path / f"{name}{suffix}"
             assert panel.export(path), path
@@ -227,8 +230,9 @@ def test_a_killed_engine_is_reported_and_training_starts_again(qtbot, make_windo
 def test_the_dock_layout_and_theme_come_back_next_time(qtbot, make_window):
     window = make_window(settings_name="shared")
     # The docks come after the window is on screen; each is shown then and there,
-    # so a layout saved at once has them (the Playground becomes a tab a moment later).
-    assert [name for name, dock in window.docks.docks.items() if dock.isHidden()] == ["playground"]
+    # so a layout saved at once has them (the Playground becomes a tab a moment later;
+    # the Sweep dock waits for a sweep).
+    assert [name for name, dock in window.docks.docks.items() if dock.isHidden()] == ["playground", "sweep"]
     window.docks["norms"].hide()
     window.set_theme_choice("dark")
     window.close()
