@@ -86,16 +86,22 @@ def lesson_project(lesson: Lesson):
 
     project = Project(name=f"Lesson {lesson.number}: {lesson.title}", notes=lesson.claim)
     for name, spec in lesson.runs(False):
-        steps = spec.training.steps
-        project.add_run(spec.with_overrides({
-            "probes.every": max(10, steps // 20), "training.eval_every": max(10, steps // 10)}), name=name)
+        project.add_run(_watched(spec), name=name)
     project.current_run = project.runs[0].id
     project.ui = {"lesson": lesson.key}
     if lesson.sweep is not None:
         from engine.sweep.record import add_sweep
 
-        add_sweep(project, lesson.sweep(False))
+        plan = lesson.sweep(False)
+        plan.base = _watched(plan.base)  # its trials' curves in the Sweep dock, and probes when one is opened
+        add_sweep(project, plan)
     return project
+
+
+def _watched(spec: ExperimentSpec) -> ExperimentSpec:
+    """Probes and evaluations on, which the headless measurement leaves off."""
+    steps = spec.training.steps
+    return spec.with_overrides({"probes.every": max(10, steps // 20), "training.eval_every": max(10, steps // 10)})
 
 
 def swept(plan: "SweepPlan", device: str):

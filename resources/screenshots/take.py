@@ -39,7 +39,8 @@ def wait(app, condition, timeout: float) -> bool:
 def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str, ...] = (),
          language: str = "en", run: int | None = None, size: tuple[int, int] = (1600, 1000),
          presentation: bool = False, try_text: str | None = None, hover: int | None = None,
-         timeout: float = 600.0, preset: str | None = None, sweep: tuple[str, ...] = (), seeds: int = 1) -> Path:
+         timeout: float = 600.0, preset: str | None = None, sweep: tuple[str, ...] = (), seeds: int = 1,
+         lesson_sweep: bool = False) -> Path:
     """Train as asked, bring the `show` docks to the front, and save the window as PNG
     (in presentation mode: full screen, the size of the screen). With `try_text`,
     the Playground runs the model on it, with output token `hover` hovered. `preset`: the
@@ -64,6 +65,9 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
                 window.document.set_draft(load_preset(preset))
             if sweep:
                 _sweep(window, sweep, seeds, steps)
+            elif lesson is not None and lesson_sweep:
+                window.open_lesson(lesson)
+                _lesson_sweep(window)
             elif lesson is not None:
                 window.open_lesson(lesson)
                 window.race()
@@ -73,8 +77,9 @@ def take(out: Path, lesson: int | None = None, steps: int = 200, show: tuple[str
             if not wait(app, lambda: not (window.session.active or window.session.race_queue
                                           or window.sweeps.running), timeout):
                 raise TimeoutError(f"training did not end within {timeout:.0f} s")
-            if sweep:
+            if sweep or lesson_sweep:
                 window.docks.make_room("sweep")  # in the default layout, made since the sweep started
+                window.docks["sweep"].raise_()
             if run is not None:  # show this run (1-based) in the plots that show one run
                 window.session.pick_run(window.document.project.runs[run - 1].id)
             window.redraws.redraw(force=True)
@@ -121,6 +126,20 @@ def _sweep(window, vary: tuple[str, ...], seeds: int, steps: int) -> None:
     window.docks.make_room("sweep")
 
 
+def _lesson_sweep(window) -> None:
+    """The open lesson's sweep, as Continue Sweep in the Sweep dock runs it."""
+    import os
+
+    from engine.sweep.ray_sweep import Placement
+    from lab_gui.sweep_session import SweepRequest
+
+    record = window.sweeps.last_sweep()
+    if record is None or not window.sweeps.start(SweepRequest(record.plan, Placement(cpus=os.cpu_count()),
+                                                              record=record)):
+        raise RuntimeError("this lesson has no sweep to run, or it did not start")
+    window.docks.make_room("sweep")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lesson", type=int, help="race this lesson's runs (1-13)")
@@ -136,16 +155,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="append", default=[], metavar="KEY=VALUES",
                         help="sweep the draft varying this field (up to twice); the Sweep dock shows it")
     parser.add_argument("--seeds", type=int, default=1, help="with --sweep: seeds of each combination")
+    parser.add_argument("--lesson-sweep", action="store_true", help="with --lesson: run its sweep, not its race")
     parser.add_argument("--out", type=Path, help="PNG to write (default: resources/screenshots/...)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.lower().split("x"))
-    kind = f"lesson-{args.lesson}" if args.lesson else "sweep-dock" if args.sweep else "default"
+    kind = (f"lesson-{args.lesson}" + ("-sweep" if args.lesson_sweep else "") if args.lesson
+            else "sweep-dock" if args.sweep else "default")
     name = kind + ("-playground" if args.try_text else "") \
         + ("-presentation" if args.presentation else "")
     out = args.out or HERE / f"{name}{'-' + args.language if args.language != 'en' else ''}.png"
     show = tuple(filter(None, args.show.split(",")))
     print(take(out, args.lesson, args.steps, show, args.language, args.run, (width, height), args.presentation,
-               args.try_text, args.hover, preset=args.preset, sweep=tuple(args.sweep), seeds=args.seeds))
+               args.try_text, args.hover, preset=args.preset, sweep=tuple(args.sweep), seeds=args.seeds,
+               lesson_sweep=args.lesson_sweep))
     return 0
 
 
