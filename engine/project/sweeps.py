@@ -54,17 +54,21 @@ def sweep_problem(data) -> str | None:
 def _variation_problem(data) -> str | None:
     if not isinstance(data, dict) or not _text(data.get("key"), 100):
         return "must be an object with a key"
+    if data["key"] == "training.seed":
+        return "training.seed is varied by the plan's seeds, not as a field"
     if set(data) == {"key", "values"}:
         values = data["values"]
         if not isinstance(values, list) or not 1 <= len(values) <= MAX_VALUES:
             return f"values must be a list of 1 to {MAX_VALUES}"
         if not all(_scalar(v) for v in values):
             return "values must be numbers, strings, true, false or null"
+        if len({repr(v) for v in values}) != len(values):
+            return "values names a value twice"
         return None
     if set(data) != {"key", "low", "high", "count", "log", "integer"}:
         return "must have values, or low, high, count, log and integer"
-    if not all(_number(data[k]) for k in ("low", "high")) or data["low"] > data["high"]:
-        return "low and high must be finite numbers, low not above high"
+    if not all(_number(data[k]) and abs(data[k]) <= 2**53 for k in ("low", "high")) or data["low"] > data["high"]:
+        return "low and high must be numbers of at most 2**53, low not above high"
     if not _whole(data["count"], 1, MAX_VALUES):
         return f"count must be 1 to {MAX_VALUES}"
     if not isinstance(data["log"], bool) or not isinstance(data["integer"], bool):

@@ -31,7 +31,7 @@ from engine.errors import SeqLabError, UsageError
 from engine.project.model import Run
 from engine.translation import (CLUSTER_NOT_REACHED, DEVICE_NEEDS_GPUS, RAY_NOT_INSTALLED, RAY_NOT_STARTED,
                                 THIS_MACHINE, TRAILED, TRIAL_TOO_BIG, WORKER_FAILED)
-from engine.sweep.trial import (FAILED, RUNNING, STOPPED_EARLY, TrialResult, TrialStatus,
+from engine.sweep.trial import (ENDED, FAILED, RUNNING, STOPPED_EARLY, TrialResult, TrialStatus,
                                 train_trial)
 
 ENGINE_DIR = str(Path(engine.__file__).parent)
@@ -94,6 +94,8 @@ def _collector_class():
 
         def finish(self, result: TrialResult) -> None:
             status = self.status[result.key]
+            if status.state in ENDED:  # Tune ended it already (stopped early): one result per trial
+                return
             status.state, status.step, status.message = result.state, result.run.step, result.message
             status.seconds += result.seconds
             result.attempts = status.attempts
@@ -116,8 +118,11 @@ def _collector_class():
         def worker(self, key: str) -> int | None:
             return self.workers.get(key)
 
-        def mark(self, key: str, state: str, message: str) -> TrialStatus:
+        def mark(self, key: str, state: str, message: str) -> TrialStatus | None:
+            """None when the trial has ended already (its own result came first)."""
             status = self.status[key]
+            if status.state in ENDED:
+                return None
             status.state, status.message = state, message
             if status.started is not None:  # ended by Tune mid-run: its time until now
                 status.seconds += time.time() - status.started
@@ -357,6 +362,8 @@ def _make_progress_class():
             if run is None:
                 run = owned(self.ray.get(self.collector.start_run.remote(key)))
             status = self.ray.get(self.collector.mark.remote(key, state, message))
+            if status is None:  # it finished on its own meanwhile: collected next time
+                return
             result = TrialResult(key, run, state, message, status.seconds, status.attempts)
             self.kept.add(key)
             self.results.append(result)
@@ -364,7 +371,7 @@ def _make_progress_class():
 
         def collect(self) -> None:
             results = [dataclasses.replace(r, run=owned(r.run))
-                       for r in self.ray.get(self.collector.take_results.remote())]
+                       for r in self.ray.get(self.collector.take_results.remote()) if r.key not in self.kept]
             if results:
                 if not self.first_result:
                     self.first_result.append(time.perf_counter() - self.began)

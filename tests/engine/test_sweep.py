@@ -141,6 +141,12 @@ def test_a_project_keeps_its_sweeps_and_refuses_a_damaged_one(tmp_path):
     for change, message in [
         (lambda d: d["sweeps"][0]["plan"]["variations"][0].update(values=[[1, 2]]), "values must be numbers"),
         (lambda d: d["sweeps"][0]["plan"].update(seeds=10**9), "plan.seeds must be 1 to 100"),
+        (lambda d: d["sweeps"][0]["plan"]["variations"][0].update(values=["lstm", "lstm"]), "names a value twice"),
+        (lambda d: d["sweeps"][0]["plan"]["variations"].__setitem__(0, {
+            "key": "task.distractors", "low": -1e308, "high": 1e308, "count": 3, "log": False, "integer": True}),
+         "low and high must be numbers of at most 2\\*\\*53"),
+        (lambda d: d["sweeps"][0]["plan"]["variations"][0].update(key="training.seed", values=[1, 2]),
+         "training.seed is varied by the plan's seeds"),
         (lambda d: d["sweeps"][0]["plan"]["base"]["model"].update(cell="rwkv"), "plan.base: model.cell"),
         (lambda d: d["runs"][0]["sweep"].update(state="exploded"), "field 'sweep': state must be one of"),
         (lambda d: d["runs"][0]["sweep"].pop("values"), "field 'sweep': must be an object with fields"),
