@@ -59,7 +59,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     began = time.perf_counter()
     for run in trial_runs(trials, None).values():  # the last (longest) sweep's trials
-        result = train_trial("", run, lambda numbers: None, lambda kept: None)
+        result = train_trial("", run, lambda numbers: None, lambda kept, numbers: None)
         assert result.state == COMPLETED, result.message
     one_by_one = time.perf_counter() - began
     print(f"one after another in this process ({args.threads} torch threads): {one_by_one:.1f} s; "

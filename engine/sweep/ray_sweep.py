@@ -147,14 +147,11 @@ def _trainable(config: dict) -> None:
     key = config["trial"]
     torch.set_num_threads(config["threads"])
     run = owned(ray.get(collector.start.remote(key, os.getpid())))
-    numbers_now: dict = {}
 
-    def keep(checkpointed: Run) -> None:  # serialised now, so training may go on changing it
-        collector.checkpoint.remote(key, checkpointed, numbers_now)
+    def keep(checkpointed: Run, numbers: dict) -> None:  # serialised now, so training may go on changing it
+        collector.checkpoint.remote(key, checkpointed, numbers)
 
     def report(numbers: dict) -> None:
-        numbers_now.clear()
-        numbers_now.update(numbers)
         tune.report({name: value for name, value in numbers.items() if value is not None})
 
     result = train_trial(key, run, report, keep, device=config["device"])

@@ -56,12 +56,12 @@ def progress_numbers(run: Run, values: dict) -> dict:
 
 
 def train_trial(key: str, run: Run, report: Callable[[dict], None],
-                keep: Callable[[Run], None], control: RunControl | None = None,
+                keep: Callable[[Run, dict], None], control: RunControl | None = None,
                 device: str | None = None) -> TrialResult:
     """Train `run` (fresh, or at the state a checkpoint kept) to its step budget.
 
-    At every evaluation the run's state is recorded and handed to `keep` (so a
-    trial whose worker dies starts again from there), then its numbers to `report`.
+    At every evaluation the run's state is recorded and handed, with its numbers, to
+    `keep` (so a trial whose worker dies starts again from there), then its numbers to `report`.
     A run that diverges or fails ends as a result with its message: a sweep goes on.
     """
     began = time.perf_counter()
@@ -77,8 +77,9 @@ def train_trial(key: str, run: Run, report: Callable[[dict], None],
         for event in events:
             if isinstance(event, Evaluation):
                 run.record(trainer)
-                keep(run)
-                report(progress_numbers(run, event.values))
+                numbers = progress_numbers(run, event.values)
+                keep(run, numbers)  # first: a trial Tune stops at this report goes on from here
+                report(numbers)
             elif isinstance(event, Diverged):
                 ending["diverged"] = event.message
             elif isinstance(event, RunFailed):

@@ -101,7 +101,7 @@ def test_a_trial_that_diverges_ends_with_its_message():
     run = Run(id="trial", spec=trial.spec.with_overrides({"training.lr": 10, "training.optimizer": "sgd",
                                                          "training.clip_norm": 0}), name=trial.name)
     reports, kept = [], []
-    result = train_trial(trial.key, run, reports.append, kept.append)
+    result = train_trial(trial.key, run, reports.append, lambda run, numbers: kept.append(run))
     assert result.state == DIVERGED and "training.lr (now 10)" in result.message
     assert result.run.step < 20 and result.run.state is not None  # its finite weights are kept
 
