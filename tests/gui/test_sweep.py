@@ -56,7 +56,7 @@ def table_at(host, step, loss, state="running"):
 
 def results_of(host, keys):
     """The trials of `keys` trained for real (no Ray): their runs as a sweep hands them back."""
-    return SweepResults([train_trial(key, host.runs[key], lambda numbers: None, lambda run: None) for key in keys])
+    return SweepResults([train_trial(key, host.runs[key], lambda numbers: None, lambda run, numbers: None) for key in keys])
 
 
 def start_with_dialog(qtbot, window, *vary, seeds=1, cores=None):
