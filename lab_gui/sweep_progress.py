@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import SeqLabError
 from engine.sweep.curve import SweepCurve, sweep_curve, trial_metric
-from engine.sweep.plan import LOWER_IS_BETTER, Trial
+from engine.sweep.plan import Trial
 from engine.sweep.record import SweepRecord, Tally, tally
 from engine.sweep.trial import TrialStatus
 from lab_gui.engine_text import engine_text
@@ -112,13 +112,12 @@ class SweepProgress:
         return None
 
     def tally(self) -> Tally:
-        lower = self.metric() in LOWER_IS_BETTER
         if self.running:
             table = {key: self.statuses[key] for key in self.live if key in self.statuses}
-            return tally(table, self.total, lower, self.began, self.total - len(table) - self._pending_outside(),
+            return tally(table, self.total, self.began, self.total - len(table) - self._pending_outside(),
                          clock=self.clock)
         now = self.clock()  # nothing running: no time left to guess
-        return tally(self.statuses, self.total, lower, now, clock=lambda: now)
+        return tally(self.statuses, self.total, now, clock=lambda: now)
 
     def _pending_outside(self) -> int:
         """Trials that are neither in the running sweep nor finished (none, unless the plan grew)."""

@@ -18,7 +18,7 @@ from engine.project.lock import check_unchanged, editing, file_identity
 from engine.project.model import Project
 from engine.project.recovery import Autosaver
 from engine.sweep.curve import curve_text, sweep_curve
-from engine.sweep.plan import LOWER_IS_BETTER, SweepPlan, parse_variation
+from engine.sweep.plan import SweepPlan, parse_variation
 from engine.sweep.record import (SweepRecord, add_sweep, keep_result, sweep_of, tally, trial_problems, trial_runs,
                                  trials_left)
 
@@ -184,9 +184,7 @@ class _SweepPrinter:
     def progress(self, table: dict) -> None:
         if self.quiet:
             return
-        some = next(iter(table.values()), None)
-        lower = bool(some and any(name in LOWER_IS_BETTER for name in some.numbers if name != "val_loss"))
-        text = tally(table, self.total, lower, self.began, self.done_before).text()
+        text = tally(table, self.total, self.began, self.done_before).text()
         if self.tty:
             self.stream.write("\r\x1b[2K" + text)
             self.stream.flush()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from engine.errors import ProjectError
 from engine.project.model import Project, Run, now_iso
-from engine.sweep.plan import value_text, SweepPlan, Trial
+from engine.sweep.plan import LOWER_IS_BETTER, value_text, SweepPlan, Trial
 from engine.sweep.trial import DIVERGED, FAILED, RUNNING, TrialResult
 from engine.task_file import TaskFile
 from engine.translation import (BEST_TRIAL, HOURS_LEFT, MINUTES_LEFT, SECONDS_LEFT, TRIALS_DONE, TRIALS_FAILED,
@@ -103,7 +103,7 @@ class Tally:
         return " · ".join(parts)
 
 
-def tally(table: dict, total: int, lower_is_better: bool, began: float, done_before: int = 0,
+def tally(table: dict, total: int, began: float, done_before: int = 0,
           clock=time.monotonic) -> Tally:
     """`table`: trial key -> TrialStatus, as the collector keeps it; `total`: every trial
     of the sweep, `done_before` of them finished in an earlier session."""
@@ -116,7 +116,7 @@ def tally(table: dict, total: int, lower_is_better: bool, began: float, done_bef
         value = status.numbers.get(metric)
         if value is None:
             continue
-        if best is None or (value < best[2] if lower_is_better or metric == "val_loss" else value > best[2]):
+        if best is None or (value < best[2] if metric in LOWER_IS_BETTER else value > best[2]):
             best = (metric, status.name, value)
     steps_total = sum(s.steps for s in statuses) or 1
     steps_done = sum(min(s.step, s.steps) if s.state in ("pending", RUNNING) else s.steps for s in statuses)
