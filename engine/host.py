@@ -25,7 +25,6 @@ import signal
 import threading
 import time
 from collections import deque
-from logging.handlers import QueueHandler
 from typing import Protocol
 
 import numpy as np
@@ -36,7 +35,7 @@ from engine.commands import (Command, Control, FlushEvery, Pause, Resume, SendCh
 from engine.errors import SeqLabError
 from engine.events import RunFailed, RunFinished, RunStarted, Scalars
 from engine.failures import release_memory
-from engine.logs import trace_faults
+from engine.logs import ToTheWindow, trace_faults
 from engine.runner import RunControl, log, run_failed, run_training
 from engine.spec import ExperimentSpec
 from engine.task_file import TaskFile
@@ -177,19 +176,6 @@ def _device_name(requested: str) -> str:
         return requested
 
 
-class _ToTheWindow(QueueHandler):
-    """The engine process's log records go down the pipe with the events (as
-    text: a traceback cannot be pickled), and the window's ProcessHost logs them
-    again in the window's process, through whatever logging it has set up."""
-
-    def __init__(self, send):
-        super().__init__(None)
-        self.send = send
-
-    def enqueue(self, record: logging.LogRecord) -> None:
-        self.send([record])
-
-
 def _serve(connection, flush_interval: float) -> None:
     """The engine process: a ThreadHost driven by commands from the window.
 
@@ -207,7 +193,7 @@ def _serve(connection, flush_interval: float) -> None:
         with sending:
             connection.send(events)
 
-    log.addHandler(_ToTheWindow(send))
+    log.addHandler(ToTheWindow(lambda record: send([record])))
     log.propagate = False  # logged once, by the window
 
     def read_commands() -> None:
@@ -358,7 +344,7 @@ class ProcessHost(Host):
                 events.extend(self._connection.recv())
         except (EOFError, OSError):
             pass
-        records = [e for e in events if isinstance(e, logging.LogRecord)]  # from _ToTheWindow
+        records = [e for e in events if isinstance(e, logging.LogRecord)]  # from ToTheWindow
         for record in records:
             logging.getLogger(record.name).handle(record)
         return [e for e in events if not isinstance(e, logging.LogRecord)] if records else events

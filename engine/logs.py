@@ -17,7 +17,7 @@ import datetime
 import faulthandler
 import logging
 import os
-from logging.handlers import RotatingFileHandler
+from logging.handlers import QueueHandler, RotatingFileHandler
 from pathlib import Path
 
 from engine import __version__
@@ -119,3 +119,16 @@ class _OneLine(logging.Formatter):
         lines = record.getMessage().splitlines() or [""]
         where = f" (details in {self.log_path})" if record.exc_info or len(lines) > 1 else ""
         return f"seqlab: {lines[0]}{where}"
+
+
+class ToTheWindow(QueueHandler):
+    """A child process's log records go to the window's process (as text: a traceback
+    cannot be pickled) through `send`, which logs them again there, through whatever
+    logging it has set up: one log for the window and the processes it starts."""
+
+    def __init__(self, send):
+        super().__init__(None)
+        self.send = send
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        self.send(record)

@@ -61,21 +61,21 @@ RAY_NOT_STARTED = QT_TRANSLATE_NOOP("Engine", "could not start an embedded Ray o
 CLUSTER_NOT_REACHED = QT_TRANSLATE_NOOP("Engine", "could not start the Ray cluster at {address}: {error}")
 RAY_NOT_INSTALLED = QT_TRANSLATE_NOOP("Engine", "sweeps run on Ray, which is not installed here ({name}): "
                                                 "pip install 'ray[tune]'")
-DEVICE_NEEDS_GPUS = QT_TRANSLATE_NOOP("Engine", "training.device={device} needs --gpus-per-trial (a fraction lets "
+DEVICE_NEEDS_GPUS = QT_TRANSLATE_NOOP("Engine", "training.device={device} needs GPUs per trial (a fraction lets "
                                                 "several trials share one GPU)")
 TRIAL_TOO_BIG = QT_TRANSLATE_NOOP("Engine", "each trial asks for {asked} {kind}; {where} has {has}")
 THIS_MACHINE = QT_TRANSLATE_NOOP("Engine", "this machine")  # TRIAL_TOO_BIG's {where} for an embedded Ray
 SWEEP_FAILED = QT_TRANSLATE_NOOP("Engine", "the sweep failed: {error}")
 TRIAL_REFUSED = QT_TRANSLATE_NOOP("Engine", "the trial {where}: {message}")
 TOO_MANY_TRIALS = QT_TRANSLATE_NOOP("Engine", "this sweep has {count} trials; at most {limit}")
-VARY_RANGE_FORM = QT_TRANSLATE_NOOP("Engine", "--vary {text}: a range is LO:HI:N or log:LO:HI:N")
-VARY_NO_RANGE = QT_TRANSLATE_NOOP("Engine", "--vary {text}: {key} takes no range of numbers")
-VARY_COUNT = QT_TRANSLATE_NOOP("Engine", "--vary {text}: N must be 1 to {limit}, not {count}")
-VARY_WHOLE = QT_TRANSLATE_NOOP("Engine", "--vary {text}: N must be a whole number, not {count}")
-VARY_ORDER = QT_TRANSLATE_NOOP("Engine", "--vary {text}: LO must not be above HI")
-VARY_LOG = QT_TRANSLATE_NOOP("Engine", "--vary {text}: a log range needs LO above 0")
-VARY_MANY = QT_TRANSLATE_NOOP("Engine", "--vary {text}: at most {limit} values")
-VARY_TWICE = QT_TRANSLATE_NOOP("Engine", "--vary {text} names a value twice")
+VARY_RANGE_FORM = QT_TRANSLATE_NOOP("Engine", "{text}: a range is LO:HI:N or log:LO:HI:N")
+VARY_NO_RANGE = QT_TRANSLATE_NOOP("Engine", "{text}: {key} takes no range of numbers")
+VARY_COUNT = QT_TRANSLATE_NOOP("Engine", "{text}: N must be 1 to {limit}, not {count}")
+VARY_WHOLE = QT_TRANSLATE_NOOP("Engine", "{text}: N must be a whole number, not {count}")
+VARY_ORDER = QT_TRANSLATE_NOOP("Engine", "{text}: LO must not be above HI")
+VARY_LOG = QT_TRANSLATE_NOOP("Engine", "{text}: a log range needs LO above 0")
+VARY_MANY = QT_TRANSLATE_NOOP("Engine", "{text}: at most {limit} values")
+VARY_TWICE = QT_TRANSLATE_NOOP("Engine", "{text} names a value twice")
 TRAILED = QT_TRANSLATE_NOOP("Engine", "its validation loss trailed the other trials'")
 WORKER_FAILED = QT_TRANSLATE_NOOP("Engine", "its worker failed")
 SWEEP_TEMPLATES = (TRIALS_DONE, TRIALS_RUNNING, TRIALS_FAILED, BEST_TRIAL, SECONDS_LEFT, MINUTES_LEFT, HOURS_LEFT,

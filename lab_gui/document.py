@@ -198,7 +198,7 @@ class Document(QObject):
         """Show `project`, in no file (`unsaved`: work to keep, as a lesson is), once the current work may go."""
         if not self.may_discard():
             return False
-        self.closing.emit()
+        self.end_work(saved=not self.modified)
         self._take_lock(None, read_only=False, opened=None)
         self.show_project(project, None, unsaved=unsaved)
         return True
@@ -216,6 +216,7 @@ class Document(QObject):
 
         if not self.may_discard():
             return False
+        saved = not self.modified  # saved, or nothing to save; else the person chose to discard
         lock, holder = self._lock_for_editing(path)
         source = path
         try:  # a holder's recovery copy is its live work, not something to recover
@@ -235,7 +236,7 @@ class Document(QObject):
                 lock.release()
             self.dialogs.warn(translate("Document", "Cannot open project"), engine_text(str(exc)))
             return False
-        self.closing.emit()
+        self.end_work(saved)
         self._take_lock(lock, read_only=holder is not None, opened=opened)
         self.show_project(project, path, unsaved=source != path)  # recovered work is not in the file yet
         if holder is not None:
@@ -390,6 +391,13 @@ class Document(QObject):
             translate("Document", "Save the changes to {name}?").format(
                 name=self.path.name if self.path else translate("Document", "this project")))
         return self.save() if answer == "save" else answer == "discard"
+
+    def end_work(self, saved: bool, end=None) -> None:
+        """What runs on this project ends (`end`, else closing's slots): a sweep's trials that
+        finish meanwhile join it, and are saved too when its work was saved (`saved`), not lost."""
+        (end or self.closing.emit)()
+        if saved and self.modified and self.path is not None:
+            self.save()
 
     def close(self) -> None:
         """The window closes (its work saved or discarded): the recovery copy of saved work and the lock go."""

@@ -388,8 +388,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.ready:
-            self.sweeps.shutdown(10)
-            self.session.shutdown(10)
+            self.document.end_work(saved=not self.document.modified,
+                                   end=lambda: (self.sweeps.shutdown(10), self.session.shutdown(10)))
             self.document.close()
         self.commands.presentation.setChecked(False)  # the layout to keep is the everyday one
         if self.ready:

@@ -185,7 +185,7 @@ class SweepDialog(QDialog):
 
     def _request(self) -> tuple[SweepRequest, int]:
         from engine.sweep.plan import SweepPlan, parse_variation
-        from engine.sweep.ray_sweep import Placement  # Ray itself is imported only where a sweep runs
+        from engine.sweep.ray_sweep import Placement, trial_device  # Ray itself: only where a sweep runs
 
         if self.record is not None:
             plan = self.record.plan
@@ -212,6 +212,7 @@ class SweepDialog(QDialog):
                                               "cluster"))
         placement = Placement(address, self.cpus.value(), self.gpus.value(),
                               cpus=None if address or not self.cores.value() else self.cores.value())
+        trial_device((trial.spec for trial in plan.trials()), placement)  # a GPU run needs GPUs placed
         return SweepRequest(plan, placement, self.stop_early.isChecked(), self.record), count
 
     def _say(self, text: str, problem: bool = False) -> None:

@@ -52,7 +52,7 @@ class SweepSession(QObject):
         self.document = document
         self.make_host = make_host  # tests give a fake one
         self.host = None
-        self.trials: dict = {}  # trial key -> Trial, of the sweep running
+        self.work = None  # engine.sweep.record.TrialsToRun: the running sweep's trials, kept as they finish
         self.progress = SweepProgress()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -74,7 +74,8 @@ class SweepSession(QObject):
     # ------------------------------------------------------------ controls
     def start(self, request: SweepRequest) -> bool:
         """Run the request's sweep: a new one, added to the project, or what is left of `request.record`."""
-        from engine.sweep.record import add_sweep, trial_runs, trials_left
+        from engine.sweep.ray_sweep import trial_device
+        from engine.sweep.record import TrialsToRun, add_sweep
         from engine.task_file import MissingTaskFile
 
         if self.running:
@@ -90,11 +91,18 @@ class SweepSession(QObject):
         except SeqLabError as exc:
             self.notice.emit(engine_text(str(exc)), [])
             return False
+        try:  # asked here, before the sweep's process starts or the project changes
+            trial_device((trial.spec for trial in request.plan.trials()), request.placement)
+        except SeqLabError as exc:
+            self.notice.emit(translate("Sweep", "The sweep could not start: {error}").format(
+                error=engine_text(str(exc))), [])
+            return False
         record = request.record
         if record is None:
             record = add_sweep(project, request.plan)
             document.mark_unsaved()
-        trials = trials_left(project, record)
+        work = TrialsToRun(project, record, task_file)
+        trials = list(work.trials.values())
         progress = SweepProgress.of_project(project, record)
         if not trials:
             self.progress = progress
@@ -103,12 +111,12 @@ class SweepSession(QObject):
             return False
         host = self.make_host()
         try:
-            host.start(trial_runs(trials, task_file), request.placement, request.stop_early)
+            host.start(work.runs(), request.placement, request.stop_early)
         except (SeqLabError, OSError, RuntimeError) as exc:
             self.notice.emit(translate("Sweep", "The sweep could not start: {error}").format(
                 error=engine_text(str(exc))), [])
             return False
-        self.host, self.trials, self.progress = host, {trial.key: trial for trial in trials}, progress
+        self.host, self.work, self.progress = host, work, progress
         progress.start(trials)
         self.timer.start()
         self.notice.emit("", [])
@@ -123,14 +131,13 @@ class SweepSession(QObject):
         finished trials learned from, else the person's file as it is now (as Train reads it)."""
         from engine.task_file import needs_file
 
+        from engine.sweep.record import sweep_task_file
+
         base = request.plan.base
         if not needs_file(base.task):
             return None
-        if request.record is not None:
-            for run in self.document.project.sweep_runs(request.record.id):
-                if run.task_file is not None:
-                    return run.task_file
-        return self.document.task_files.for_spec(base, fresh=True)
+        kept = sweep_task_file(self.document.project, request.record) if request.record is not None else None
+        return kept or self.document.task_files.for_spec(base, fresh=True)
 
     def stop(self) -> None:
         """Running trials end; finished ones are in the project already, and Continue runs the rest."""
@@ -161,24 +168,19 @@ class SweepSession(QObject):
     # ------------------------------------------------------------ what the sweep says
     def poll(self) -> None:
         from engine.sweep.host import SweepEnded, SweepResults, SweepTable
-        from engine.sweep.record import keep_result
 
         if self.host is None:
             self.timer.stop()
             return
         changed, added, ended = False, [], None
-        project, record = self.document.project, self.progress.record
         for message in self.host.poll():
             if isinstance(message, SweepTable):
                 self.progress.take_table(message.table)
                 changed = True
             elif isinstance(message, SweepResults):
-                for result in message.results:
-                    trial = self.trials.get(result.key)
-                    if trial is not None:
-                        run = keep_result(project, record, trial, result)
-                        self.progress.take_run(run)
-                        added.append(run)
+                for run in self.work.keep(message.results):
+                    self.progress.take_run(run)
+                    added.append(run)
             elif isinstance(message, SweepEnded):
                 ended = message
         if added:
@@ -192,7 +194,7 @@ class SweepSession(QObject):
     def _ended(self, ended) -> None:
         host, self.host = self.host, None
         self.timer.stop()
-        host.close(1.0)
+        host.release()  # its process ends on a thread of its own: the window goes on
         self.progress.ended()
         record = self.progress.record
         done, total = self.progress.total - self.progress.left, self.progress.total
@@ -213,3 +215,4 @@ class SweepSession(QObject):
         """Another project: its last sweep as its runs left it."""
         self.progress = SweepProgress.of_project(project, self.last_sweep())
         self.changed.emit()
+

@@ -109,18 +109,16 @@ def swept(plan: "SweepPlan", device: str):
     four trials share it): (the project its trials became runs of, the sweep's record)."""
     from engine.project import Project
     from engine.sweep.ray_sweep import Placement, run_trials
-    from engine.sweep.record import add_sweep, keep_result, trial_runs
+    from engine.sweep.record import TrialsToRun, add_sweep
     from engine.training import resolve_device
 
     project = Project(name=plan.name)
     record = add_sweep(project, plan)
-    trials = {trial.key: trial for trial in plan.trials()}
+    work = TrialsToRun(project, record)
     gpu = resolve_device(device).type == "cuda"
     placement = Placement(gpus_per_trial=0.25 if gpu else 0.0)
-    runs = trial_runs([t for t in trials.values()], None)
+    runs = work.runs()
     for run in runs.values():
         run.spec = run.spec.with_overrides({"training.device": "cuda" if gpu else "cpu"})
-    outcome = run_trials(runs, placement)
-    for result in outcome.results:
-        keep_result(project, record, trials[result.key], result)
+    work.keep(run_trials(runs, placement).results)
     return project, record

@@ -1,8 +1,8 @@
 """`main.py sweep`: a sweep from the command line into a project file.
 
-Every trial's spec is checked before Ray starts. The project is saved when the
-sweep starts (its plan, so `--resume` knows what is left), as trials finish (at
-most every SAVE_SECONDS) and at the end; Ctrl-C keeps every finished trial.
+Every trial's spec is checked before Ray starts. The project is saved once Ray has
+taken the sweep (its plan, so `--resume` knows what is left), as trials finish (at
+most every SAVE_SECONDS) and at the end, however it ends; Ctrl-C keeps every finished trial.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from engine.project.model import Project
 from engine.project.recovery import Autosaver
 from engine.sweep.curve import curve_text, sweep_curve
 from engine.sweep.plan import SweepPlan, parse_variation
-from engine.sweep.record import (SweepRecord, add_sweep, keep_result, sweep_of, tally, trial_problems, trial_runs,
-                                 trials_left)
+from engine.sweep.record import (SweepRecord, TrialsToRun, add_sweep, sweep_of, sweep_task_file, tally,
+                                 trial_problems)
 
 SAVE_SECONDS = 5.0
 PROGRESS_SECONDS = 2.0  # a plain line this often when the output is not a terminal
@@ -61,14 +61,14 @@ def cmd_sweep(args) -> int:
                          "(and where to run it)")
     with editing(path, "`main.py sweep`"):
         refuse_if_recovery(path)
+        opened = file_identity(path)
         if args.resume:
             if not path.exists():
                 raise UsageError(f"--resume: {path} does not exist")
             project = open_project(path)
             show_warnings(project)
             record = sweep_of(project)
-            task_file = next((r.task_file for r in project.sweep_runs(record.id) if r.task_file), None)
-            base_file = task_file
+            base_file = sweep_task_file(project, record)
         else:
             if not args.vary:
                 raise UsageError("a sweep varies at least one field: --vary KEY=a,b,c")
@@ -78,35 +78,37 @@ def cmd_sweep(args) -> int:
             project = open_project(path) if path.exists() else Project(name=path.stem)
             show_warnings(project)
             record = add_sweep(project, plan)
-        trials = trials_left(project, record)
+        work = TrialsToRun(project, record, base_file)
         total = len(record.plan.trials())
+        trials = list(work.trials.values())
         if args.resume and base_file is None and trials and _needs_file(trials[0].spec):
             raise UsageError("this sweep's task learns from a file and no finished trial holds it; "
                              "start the sweep again")
         if not trials:
             print(f"{record.id}: all {total} trials have finished")
             return _summary(args, project, record)
-        save_project(project, path)
-        opened = file_identity(path)
         printer = _SweepPrinter(sys.stdout, args.quiet, total, total - len(trials), record)
         printer.note(f"{record.id}: {len(trials)} of {total} trials of {record.plan.name} "
                      f"({', '.join(v.text() for v in record.plan.variations)}; {record.plan.seeds} seed(s))")
-        by_key = {trial.key: trial for trial in trials}
         saver = _Saver(project, path, opened)
 
         def on_results(results):
+            work.keep(results)
             for result in results:
-                keep_result(project, record, by_key[result.key], result)
                 printer.ended(result)
             saver.maybe()
 
-        outcome = run_trials(trial_runs(trials, base_file), placement, printer.progress, on_results,
-                             stop_early=args.stop_early)
-        try:
-            saver.now()
-        except (SeqLabError, OSError) as exc:  # the finished trials go to a recovery copy, not lost
-            return keep_in_recovery(project, path, Autosaver(path), exc, "The sweep's finished trials are")
-    left = len(trials_left(project, record))
+        failed_save = None
+        try:  # the project is saved once Ray has taken the sweep (its plan: `--resume` knows what is left)
+            outcome = run_trials(work.runs(), placement, printer.progress, on_results, stop_early=args.stop_early,
+                                 on_started=lambda collector: saver.started())
+        finally:  # and whatever ended the sweep, every finished trial is saved, or kept in a recovery copy
+            failed_save = saver.last()
+            if failed_save is not None:
+                code = keep_in_recovery(project, path, Autosaver(path), failed_save, "The sweep's finished trials are")
+        if failed_save is not None:
+            return code
+    left = len(work.trials)
     if outcome.interrupted:
         print(f"seqlab: sweep interrupted: {total - left} of {total} trials are kept in {path}; "
               f"`main.py sweep --resume --project {path}` runs the {left} left", file=sys.stderr)
@@ -131,23 +133,37 @@ def _summary(args, project: Project, record: SweepRecord) -> int:
 
 
 class _Saver:
-    """Writes the project as trials finish, at most every SAVE_SECONDS; never over another program's change."""
+    """Writes the project once Ray has the sweep, as trials finish (at most every
+    SAVE_SECONDS) and at the end; never over another program's change. A sweep
+    refused before it started (too big for the cluster, say) leaves the file as it was."""
 
     def __init__(self, project: Project, path: Path, opened):
         self.project, self.path, self.opened = project, path, opened
-        self.last = time.monotonic()
+        self.last_save = time.monotonic()
         self.dirty = False
 
-    def maybe(self) -> None:
-        """Save if it is time; a failure waits for the final save (which keeps a recovery copy)."""
+    def started(self) -> None:
         self.dirty = True
-        if time.monotonic() - self.last >= SAVE_SECONDS:
+        self.now()
+
+    def maybe(self) -> None:
+        """Save if it is time; a failure waits for the last save (which keeps a recovery copy)."""
+        self.dirty = True
+        if time.monotonic() - self.last_save >= SAVE_SECONDS:
             try:
                 self.now()
             except (SeqLabError, OSError) as exc:
                 print(f"seqlab: warning: {self.path} could not be saved now ({exc}); trying again at the end",
                       file=sys.stderr)
-                self.last = time.monotonic()
+                self.last_save = time.monotonic()
+
+    def last(self) -> Exception | None:
+        """The last save, after the sweep: None when saved (or nothing to save), else why it failed."""
+        try:
+            self.now()
+        except (SeqLabError, OSError) as exc:
+            return exc
+        return None
 
     def now(self) -> None:
         if not self.dirty:
@@ -155,7 +171,7 @@ class _Saver:
         check_unchanged(self.path, self.opened)
         save_project(self.project, self.path)
         self.opened = file_identity(self.path)
-        self.last, self.dirty = time.monotonic(), False
+        self.last_save, self.dirty = time.monotonic(), False
 
 
 class _SweepPrinter:

@@ -14,11 +14,13 @@ import threading
 from dataclasses import dataclass
 
 from engine.errors import SeqLabError
+from engine.logs import ToTheWindow, trace_faults
 from engine.project.model import Run
 from engine.sweep.trial import TrialResult, TrialStatus
 from engine.translation import SWEEP_FAILED, SWEEP_PROCESS_ENDED
 
 log = logging.getLogger("seqlab.sweep")
+REAP_SECONDS = 30.0
 
 
 @dataclass
@@ -44,6 +46,16 @@ def _serve(connection, runs: dict[str, Run], placement, stop_early: bool) -> Non
     """The sweep process: runs the trials, sends what happens, stops when told."""
     from engine.sweep.ray_sweep import run_trials
 
+    trace_faults("sweep process")  # a crash in native code sends no log record: leave its stack in faults.log
+    sending = threading.Lock()
+
+    def send(message) -> None:
+        with sending:  # the log handler sends from whichever thread logs
+            connection.send(message)
+
+    seqlab_log = logging.getLogger("seqlab")
+    seqlab_log.addHandler(ToTheWindow(send))
+    seqlab_log.propagate = False  # logged once, by the window
     stop = threading.Event()
 
     def listen() -> None:
@@ -56,15 +68,16 @@ def _serve(connection, runs: dict[str, Run], placement, stop_early: bool) -> Non
 
     threading.Thread(target=listen, name="seqlab-sweep-listen", daemon=True).start()
     try:
-        outcome = run_trials(runs, placement, on_progress=lambda table: connection.send(SweepTable(table)),
-                             on_results=lambda results: connection.send(SweepResults(results)),
+        outcome = run_trials(runs, placement, on_progress=lambda table: send(SweepTable(table)),
+                             on_results=lambda results: send(SweepResults(results)),
                              stop_early=stop_early, stop=stop)
-        connection.send(SweepEnded(outcome.interrupted, outcome.seconds))
+        send(SweepEnded(outcome.interrupted, outcome.seconds))
     except SeqLabError as exc:
-        connection.send(SweepEnded(False, error=str(exc)))
+        log.warning("the sweep could not go on: %s", exc)
+        send(SweepEnded(False, error=str(exc)))
     except Exception as exc:  # the window says it in one line; the log keeps the traceback
         log.exception("the sweep failed")
-        connection.send(SweepEnded(False, error=SWEEP_FAILED.format(error=f"{type(exc).__name__}: {exc}")))
+        send(SweepEnded(False, error=SWEEP_FAILED.format(error=f"{type(exc).__name__}: {exc}")))
 
 
 class SweepHost:
@@ -89,20 +102,42 @@ class SweepHost:
         self._connection, self._ended = ours, False
 
     def poll(self) -> list:
-        """Messages since the last poll; a SweepEnded with an error if the process died."""
+        """Messages since the last poll (its log records logged here); a SweepEnded with
+        an error if the process died."""
         messages = []
         try:
             while self._connection is not None and self._connection.poll():
-                messages.append(self._connection.recv())
+                message = self._connection.recv()
+                if isinstance(message, logging.LogRecord):
+                    logging.getLogger(message.name).handle(message)
+                else:
+                    messages.append(message)
         except (EOFError, OSError):
             pass
         if any(isinstance(m, SweepEnded) for m in messages):
             self._ended = True
-            self._process.join(timeout=5)
+            self.release()
         elif not self._ended and not self._process.is_alive():
             self._ended = True
+            log.error("the sweep process ended with exit code %s", self._process.exitcode)
             messages.append(SweepEnded(False, error=SWEEP_PROCESS_ENDED.format(code=self._process.exitcode)))
         return messages
+
+    def release(self) -> None:
+        """The sweep has ended: its process, shutting Ray down, is waited for on a thread
+        of its own (ended by force if it hangs), never on the caller's."""
+        process = self._process
+        if process is None:
+            return
+
+        def reap() -> None:
+            process.join(REAP_SECONDS)
+            if process.is_alive():
+                log.warning("the sweep process did not end in %s s: ended by force", REAP_SECONDS)
+                process.terminate()
+                process.join(5)
+
+        threading.Thread(target=reap, name="seqlab-sweep-reap", daemon=True).start()
 
     def stop(self) -> None:
         """Finished trials stay; running ones end (they start again from the beginning with `resume`)."""

@@ -204,14 +204,15 @@ def run_trials(runs: dict[str, Run], placement: Placement,
 
     began = time.perf_counter()
     namespace = f"seqlab-{uuid.uuid4().hex[:12]}"
-    storage = tempfile.mkdtemp(prefix="seqlab-sweep-")
     address = placement.address or os.environ.get("RAY_ADDRESS") or None
-    device = _trial_device(runs, placement)
+    device = trial_device((run.spec for run in runs.values()), placement)
     owned = not ray.is_initialized()  # a Ray someone else started (a test's) stays up after
-    if owned:
-        start_ray(address, placement)
     first_result: list[float] = []
+    storage = None
     try:
+        if owned:
+            start_ray(address, placement)
+        storage = tempfile.mkdtemp(prefix="seqlab-sweep-")  # Tune's own state: gone with the sweep
         _check_fits(ray.cluster_resources(), placement, address)
         collector = _collector_class().options(name="collector", namespace=namespace).remote(
             runs, {key: run.name for key, run in runs.items()})
@@ -245,17 +246,19 @@ def run_trials(runs: dict[str, Run], placement: Placement,
     finally:
         if owned:
             ray.shutdown()
-        shutil.rmtree(storage, ignore_errors=True)
+        if storage is not None:
+            shutil.rmtree(storage, ignore_errors=True)
 
 
-def _trial_device(runs: dict[str, Run], placement: Placement) -> str | None:
+def trial_device(specs, placement: Placement) -> str:
     """Trials with GPUs train on the GPU Ray gave them; without, on the CPU (Ray hides
-    the GPUs from them). A spec that names a GPU with no GPUs placed is refused now."""
+    the GPUs from them). A spec (of `specs`) that names a GPU with no GPUs placed is
+    refused now (the window asks before it starts the sweep's process)."""
     if placement.gpus_per_trial > 0:
         return "cuda"
-    for run in runs.values():
-        if run.spec.training.device.startswith("cuda"):
-            raise UsageError(DEVICE_NEEDS_GPUS.format(device=run.spec.training.device))
+    for spec in specs:
+        if spec.training.device.startswith("cuda"):
+            raise UsageError(DEVICE_NEEDS_GPUS.format(device=spec.training.device))
     return "cpu"
 
 

@@ -61,6 +61,33 @@ def trial_runs(trials: list[Trial], task_file: TaskFile | None) -> dict[str, Run
     return {trial.key: Run(id="trial", spec=trial.spec, name=trial.name, task_file=task_file) for trial in trials}
 
 
+def sweep_task_file(project: Project, record: SweepRecord) -> TaskFile | None:
+    """The file the sweep's finished trials learned from (its task reads one), for the rest to learn from too."""
+    return next((run.task_file for run in project.sweep_runs(record.id) if run.task_file is not None), None)
+
+
+class TrialsToRun:
+    """What is left of a sweep in a project, as fresh runs to train, and their results
+    kept back in the project as they come: each trial once, however often it is reported."""
+
+    def __init__(self, project: Project, record: SweepRecord, task_file: TaskFile | None = None):
+        self.project, self.record, self.task_file = project, record, task_file
+        self.trials = {trial.key: trial for trial in trials_left(project, record)}  # key -> Trial, not yet kept
+
+    def runs(self) -> dict[str, Run]:
+        """A fresh run for each trial left, keyed by the trial's key."""
+        return trial_runs(list(self.trials.values()), self.task_file)
+
+    def keep(self, results: list[TrialResult]) -> list[Run]:
+        """The results' runs, now the project's; a trial kept before (or of no sweep of ours) is left out."""
+        kept = []
+        for result in results:
+            trial = self.trials.pop(result.key, None)
+            if trial is not None:
+                kept.append(keep_result(self.project, self.record, trial, result))
+        return kept
+
+
 def keep_result(project: Project, record: SweepRecord, trial: Trial, result: TrialResult) -> Run:
     """The trial's run into the project, saying which sweep and values it is, how it ended and why."""
     run = result.run

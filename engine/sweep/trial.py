@@ -7,6 +7,7 @@ tests drive it alone.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,6 +21,8 @@ from engine.runner import RunControl, run_training
 PENDING, RUNNING, COMPLETED, DIVERGED, FAILED, STOPPED_EARLY = (
     "pending", "running", "completed", "diverged", "failed", "stopped early")
 ENDED = (COMPLETED, DIVERGED, FAILED, STOPPED_EARLY)
+
+log = logging.getLogger("seqlab.sweep")
 
 
 @dataclass
@@ -82,8 +85,10 @@ def train_trial(key: str, run: Run, report: Callable[[dict], None],
                 report(numbers)
             elif isinstance(event, Diverged):
                 ending["diverged"] = event.message
-            elif isinstance(event, RunFailed):
-                ending["failed"] = event.message
+            elif isinstance(event, RunFailed):  # the table and the run say its first line; the log all of it
+                ending["failed"] = event.message.strip().splitlines()[0] if event.message.strip() else "failed"
+                if ending["failed"] != event.message:
+                    log.error("trial %s failed at step %s: %s", key, event.step, event.message)
             elif isinstance(event, RunFinished):
                 ending["reason"] = event.reason
 

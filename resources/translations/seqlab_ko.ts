@@ -1084,7 +1084,7 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>스윕은 Ray에서 실행되는데, 여기에는 설치되어 있지 않습니다 ({name}): pip install &apos;ray[tune]&apos;</translation>
     </message>
     <message>
-        <source>training.device={device} needs --gpus-per-trial (a fraction lets several trials share one GPU)</source>
+        <source>training.device={device} needs GPUs per trial (a fraction lets several trials share one GPU)</source>
         <translation>training.device={device}에는 시행당 GPU가 필요합니다 (분수로 주면 여러 시행이 GPU 하나를 나눠 씁니다)</translation>
     </message>
     <message>
@@ -1100,35 +1100,35 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>이 스윕에는 시행이 {count}개 있습니다. 최대 {limit}개까지입니다</translation>
     </message>
     <message>
-        <source>--vary {text}: a range is LO:HI:N or log:LO:HI:N</source>
+        <source>{text}: a range is LO:HI:N or log:LO:HI:N</source>
         <translation>{text}: 범위는 LO:HI:N 또는 log:LO:HI:N 형식입니다</translation>
     </message>
     <message>
-        <source>--vary {text}: {key} takes no range of numbers</source>
+        <source>{text}: {key} takes no range of numbers</source>
         <translation>{text}: {key}에는 수의 범위를 줄 수 없습니다</translation>
     </message>
     <message>
-        <source>--vary {text}: N must be 1 to {limit}, not {count}</source>
+        <source>{text}: N must be 1 to {limit}, not {count}</source>
         <translation>{text}: N은 1부터 {limit}까지여야 합니다 (지금 {count})</translation>
     </message>
     <message>
-        <source>--vary {text}: N must be a whole number, not {count}</source>
+        <source>{text}: N must be a whole number, not {count}</source>
         <translation>{text}: N은 정수여야 합니다 (지금 {count})</translation>
     </message>
     <message>
-        <source>--vary {text}: LO must not be above HI</source>
+        <source>{text}: LO must not be above HI</source>
         <translation>{text}: LO가 HI보다 크면 안 됩니다</translation>
     </message>
     <message>
-        <source>--vary {text}: a log range needs LO above 0</source>
+        <source>{text}: a log range needs LO above 0</source>
         <translation>{text}: 로그 범위는 LO가 0보다 커야 합니다</translation>
     </message>
     <message>
-        <source>--vary {text}: at most {limit} values</source>
+        <source>{text}: at most {limit} values</source>
         <translation>{text}: 값은 최대 {limit}개입니다</translation>
     </message>
     <message>
-        <source>--vary {text} names a value twice</source>
+        <source>{text} names a value twice</source>
         <translation>{text}에 같은 값이 두 번 있습니다</translation>
     </message>
     <message>

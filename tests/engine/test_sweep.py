@@ -26,7 +26,7 @@ from engine.project.model import Project
 from engine.sweep.curve import sweep_curve, trial_metric
 from engine.sweep.plan import SweepPlan, parse_variation
 from engine.sweep.record import add_sweep, keep_result, sweep_of, trial_runs, trials_left
-from engine.sweep.trial import COMPLETED, DIVERGED, RUNNING, STOPPED_EARLY, TrialResult, train_trial
+from engine.sweep.trial import COMPLETED, DIVERGED, FAILED, RUNNING, STOPPED_EARLY, TrialResult, train_trial
 from tests.engine.project_helpers import edit_json, read_entries, write_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,6 +157,28 @@ def test_a_project_keeps_its_sweeps_and_refuses_a_damaged_one(tmp_path):
 
 
 # ------------------------------------------------------------------ on a local Ray
+def test_a_trial_that_fails_says_the_first_line_and_logs_the_traceback(monkeypatch, caplog):
+    from engine.events import RunFailed
+    from engine.sweep import trial as trial_module
+
+    message = "RuntimeError: boom\nTraceback (most recent call last):\n  File \"engine/runner.py\", line 1"
+    monkeypatch.setattr(trial_module, "run_training", lambda trainer, control, on_events: on_events(
+        [RunFailed(3, message)]))
+    trial = small_plan("model.cell=gru").trials()[0]
+    result = train_trial(trial.key, Run(id="trial", spec=trial.spec, name=trial.name), lambda n: None,
+                         lambda run, numbers: None)
+    assert result.state == FAILED and result.message == "RuntimeError: boom"
+    assert "Traceback (most recent call last)" in caplog.text
+
+
+def test_a_sweep_on_a_gpu_with_no_gpus_placed_is_refused_before_ray_starts(tmp_path, capsys):
+    code = main(["sweep", *SMALL, "--set", "training.device=cuda", "--vary", "model.cell=gru,lstm",
+                 "--project", str(tmp_path / "p.seqlab")])
+    err = capsys.readouterr().err
+    assert code == 2 and "needs GPUs per trial" in err and err.count("\n") == 1, err
+    assert not (tmp_path / "p.seqlab").exists()
+
+
 @pytest.fixture(scope="module")
 def local_ray():
     """One embedded Ray with 2 CPUs for this module's sweeps (starting one takes seconds)."""
@@ -208,6 +230,7 @@ def test_a_trial_asking_for_more_than_ray_has_is_refused_not_left_waiting(local_
         code = main(["sweep", *SMALL, "--steps", "20", "--vary", "model.cell=gru,lstm", flag,
                      "--project", str(tmp_path / "p.seqlab")])
         assert code == 2 and message in capsys.readouterr().err
+        assert not (tmp_path / "p.seqlab").exists()  # refused before it started: no empty sweep in the file
 
 
 def test_a_worker_killed_mid_trial_is_retried_from_its_last_checkpoint(local_ray):

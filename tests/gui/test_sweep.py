@@ -47,6 +47,17 @@ class FakeHost:
     def close(self, timeout=10.0):
         self.running = False
 
+    def release(self):
+        self.running = False
+
+
+class FinishingHost(FakeHost):
+    """A sweep whose second trial finishes while it stops, as a real one's may."""
+
+    def stop(self):
+        self.stops += 1
+        self.outbox += [results_of(self, list(self.runs)[1:2]), SweepEnded(True, 1.0)]
+
 
 def table_at(host, step, loss, state="running"):
     return SweepTable({key: TrialStatus(key, run.name, state, step, 40, {"step": step, "val_loss": loss,
@@ -151,10 +162,16 @@ def test_a_stopped_sweep_keeps_its_finished_trials_and_continues_with_the_rest(q
     window, hosts = swept
     host, panel, project = hosts[0], window.panels["sweep"], window.document.project
     keys = list(host.runs)
-    host.outbox.append(results_of(host, keys[:1]))
+    host.outbox += [table_at(host, 20, 2.0), results_of(host, keys[:1])]
+    wait_until(qtbot, lambda: panel.grid.item(0, 1).text() == "completed", 30, "the first result")
+    assert [panel.grid.item(row, 1).text() for row in range(1, 4)] == ["running"] * 3
     panel.stop_button.click()
     wait_until(qtbot, lambda: not window.sweeps.running, 30, "the stop")
     assert host.stops == 1 and len(project.sweep_runs("sweep-1")) == 1
+    # the trials it cut short start afresh on Continue: pending, with no curve
+    assert [panel.grid.item(row, 1).text() for row in range(4)] == ["completed", "pending", "pending", "pending"]
+    assert [panel.grid.item(row, 2).text() for row in range(1, 4)] == ["0/40"] * 3
+    assert sum(curve.xData is not None and len(curve.xData) > 0 for curve in panel.trial_curves.values()) == 1
     assert panel.continue_button.isEnabled() and window.sweeps.progress.left == 3
     panel.continue_button.click()
     dialog = window.sweep_dock.dialog
@@ -182,6 +199,41 @@ def test_closing_the_project_stops_the_sweep_and_an_opened_project_shows_its_swe
     assert panel.continue_button.isEnabled()
 
 
+@pytest.mark.parametrize("leave", ["new project", "close window"])
+def test_trials_that_finish_while_the_sweep_stops_are_saved_with_the_saved_project(qtbot, make_window, tmp_path,
+                                                                                   dialogs, leave):
+    from engine.project import open_project
+
+    window = make_window()
+    window.document.set_draft(small_draft())
+    hosts = []
+    window.sweeps.make_host = lambda: hosts.append(FinishingHost()) or hosts[-1]
+    start_with_dialog(qtbot, window, ("model.cell", "rnn_tanh,gru"))
+    host, document = hosts[0], window.document
+    host.outbox.append(results_of(host, list(host.runs)[:1]))
+    wait_until(qtbot, lambda: len(document.project.sweep_runs("sweep-1")) == 1, 60, "the first result")
+    path = tmp_path / "swept.seqlab"
+    assert document.save_to(path) and not document.modified
+    if leave == "new project":
+        assert document.new_project()  # saved: nothing to ask
+    else:
+        window.close()
+    assert host.stops == 1 and not window.sweeps.running and not dialogs["shown"]
+    assert {run.name for run in open_project(path).sweep_runs("sweep-1")} == {"cell=rnn_tanh seed=0",
+                                                                               "cell=gru seed=0"}
+
+
+def test_a_gpu_draft_with_no_gpus_placed_is_refused_in_the_dialog(qtbot, make_window):
+    window = make_window()
+    window.document.set_draft(small_draft().with_overrides({"training.device": "cuda"}))
+    hosts = []
+    window.sweeps.make_host = lambda: hosts.append(FakeHost()) or hosts[-1]
+    dialog = start_with_dialog(qtbot, window, ("model.cell", "rnn_tanh,gru"))
+    assert dialog.isVisible() and "training.device=cuda needs GPUs per trial" in dialog.message.text()
+    assert not hosts and not window.document.project.sweeps
+    dialog.reject()
+
+
 def test_a_sweep_that_cannot_go_on_says_why_in_the_banner(qtbot, swept):
     window, hosts = swept
     hosts[0].outbox.append(SweepEnded(False, error="could not start the Ray cluster at 10.0.0.1:6379: "
@@ -195,7 +247,7 @@ def test_a_sweep_that_cannot_go_on_says_why_in_the_banner(qtbot, swept):
 @pytest.mark.parametrize("vary, message", [
     (("model.cell", "rnn_tanh,foo"), "the trial model.cell=foo: model.cell=\"foo\" must be one of rnn_tanh, "
                                      "rnn_relu, lstm, gru"),
-    (("task.distractors", "1:10"), "--vary 'task.distractors=1:10': a range is LO:HI:N or log:LO:HI:N"),
+    (("task.distractors", "1:10"), "'task.distractors=1:10': a range is LO:HI:N or log:LO:HI:N"),
     (("task.distractors", ""), "Give the values of task.distractors to try"),
 ])
 def test_the_dialog_refuses_a_bad_value_with_the_engines_message(qtbot, monkeypatch, vary, message):
