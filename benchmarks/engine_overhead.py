@@ -12,7 +12,7 @@ checks); only evaluation and the shape summary are left out, being no
 training steps. The bare loop gets its batches pre-made on the device, so it
 pays nothing for data: the comparison is strict.
 
-    python benchmarks/engine_overhead.py [--device cpu|cuda] [--steps N] [--rounds R]
+    python benchmarks/engine_overhead.py [--device cpu|cuda] [--steps N] [--rounds R] [--threads N] [--load busy]
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import time
 
 import torch
 
-from harness import MODELS, alternate, engine_steps_per_second, ratio_row, spec_for, sync
+from harness import (MODELS, BusyCores, add_machine_arguments, alternate, engine_steps_per_second,
+                     machine_line, ratio_row, set_threads, spec_for, sync)
 from engine.models import build_model, compute_loss
 from engine.training import Trainer
 
@@ -53,17 +54,20 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--steps", type=int, default=30, help="steps per timed run")
     parser.add_argument("--rounds", type=int, default=15)
+    add_machine_arguments(parser)
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, device {args.device}, {torch.get_num_threads()} threads, "
-          f"{args.steps} steps x {args.rounds} rounds, alternating bare/engine (probes off: this is the "
-          f"engine alone; benchmarks/probe_overhead.py measures probes)\n")
+    set_threads(args)
+    print(machine_line(args))
+    print(f"device {args.device}, {args.steps} steps x {args.rounds} rounds, alternating bare/engine (probes off: "
+          f"this is the engine alone; benchmarks/probe_overhead.py measures probes)\n")
     print(f"{'model':<12} {'bare steps/s':>13} {'engine steps/s':>15} {'ratio (best)':>13} "
           f"{'ratio (median)':>15}  per-round ratios")
-    for name, overrides in MODELS.items():
-        spec = spec_for({**overrides, "probes.every": 0}, args.device)
-        bare, engine = alternate(lambda: bare_steps_per_second(spec, args.steps),
-                                 lambda: engine_steps_per_second(spec, args.steps), args.rounds)
-        print(ratio_row(name, bare, engine))
+    with BusyCores(args.load == "busy"):
+        for name, overrides in MODELS.items():
+            spec = spec_for({**overrides, "probes.every": 0}, args.device)
+            bare, engine = alternate(lambda: bare_steps_per_second(spec, args.steps),
+                                     lambda: engine_steps_per_second(spec, args.steps), args.rounds)
+            print(ratio_row(name, bare, engine), flush=True)
 
 
 if __name__ == "__main__":

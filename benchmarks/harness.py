@@ -3,7 +3,11 @@ contenders in alternating rounds so a shared machine's load hits both alike."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -77,3 +81,46 @@ def ratio_row(name: str, base: list, other: list, width: int = 12) -> str:
     ratios = [o / b for o, b in zip(other, base)]
     return (f"{name:<{width}} {max(base):>13.1f} {max(other):>15.1f} {max(other) / max(base):>13.3f} "
             f"{statistics.median(ratios):>15.3f}  {' '.join(f'{r:.2f}' for r in ratios)}")
+
+
+def add_machine_arguments(parser: argparse.ArgumentParser) -> None:
+    """--threads and --load: the slower machines a benchmark must also hold on."""
+    parser.add_argument("--threads", type=int, help="torch's threads (default: torch's own choice); 1 stands "
+                                                    "in for an old laptop")
+    parser.add_argument("--load", choices=("idle", "busy"), default="idle",
+                        help="busy: one process per core spinning beside the benchmark, as a machine "
+                             "shared with other work")
+
+
+def set_threads(args) -> None:
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+
+def machine_line(args=None) -> str:
+    """What the figures were measured on, printed beside them."""
+    load = " with every core kept busy by another process" if args is not None and args.load == "busy" else ""
+    return (f"machine: {os.cpu_count()} cores ({platform.machine()}, {platform.processor() or 'cpu'}), "
+            f"torch {torch.__version__} with {torch.get_num_threads()} threads{load}; "
+            f"load average {os.getloadavg()[0]:.2f} at the start")
+
+
+class BusyCores:
+    """One process per core spinning, for as long as the `with` lasts: the machine
+    busy with something else (a training run) while SeqLab runs."""
+
+    def __init__(self, active: bool = True):
+        self.active = active
+        self.spinners: list = []
+
+    def __enter__(self):
+        if self.active:
+            self.spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                             for _ in range(os.cpu_count() or 1)]
+            time.sleep(0.5)
+        return self
+
+    def __exit__(self, *_exc):
+        for spinner in self.spinners:
+            spinner.kill()
+            spinner.wait()

@@ -24,8 +24,8 @@ one run (offscreen Qt; the machine is shared, so compare within a run only):
    widget (a label, a toolbar) waits 35-50 ms for its first paint, so the bare
    window is not a fair yardstick there; on X both wait for the server's expose.
 
-    python benchmarks/window.py [--steps N] [--rounds R]  (the window offscreen)
-    Xvfb :99 & DISPLAY=:99 python benchmarks/window.py --first-window-only [--load busy]
+    python benchmarks/window.py [--steps N] [--rounds R] [--threads N] [--load busy]  (offscreen)
+    Xvfb :99 & DISPLAY=:99 python benchmarks/window.py --first-window-only [--first-load busy]
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import PySide6  # noqa: E402
-import torch  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from harness import LAST_RUN, MODELS, alternate, engine_steps_per_second, spec_for  # noqa: E402
+from harness import (LAST_RUN, MODELS, BusyCores, add_machine_arguments, alternate,  # noqa: E402
+                     engine_steps_per_second, machine_line, set_threads, spec_for)
 from engine.events import Scalars  # noqa: E402
 
 
@@ -202,22 +202,6 @@ def first_window_seconds(which: str) -> tuple[float, float, float]:
     return tuple(float(words[words.index(word) + 1]) for word in ("PAINT", "READY", "SETTLED"))
 
 
-class BusyCores:
-    """One process per core spinning, for as long as the `with` lasts: the machine
-    busy with something else (a training run) while a person starts SeqLab."""
-
-    def __enter__(self):
-        self.spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-                         for _ in range(os.cpu_count() or 1)]
-        time.sleep(0.5)
-        return self
-
-    def __exit__(self, *_exc):
-        for spinner in self.spinners:
-            spinner.kill()
-            spinner.wait()
-
-
 def first_windows(launches: int) -> dict[str, list[tuple[float, float, float]]]:
     """Bare and SeqLab launched in turn, `launches` of each, after one untimed launch of
     each (bytecode caches written, files in the page cache: a person's second start)."""
@@ -250,19 +234,21 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--launches", type=int, default=7)
-    parser.add_argument("--load", choices=("idle", "busy", "both"), default="both",
+    parser.add_argument("--first-load", choices=("idle", "busy", "both"), default="both",
                         help="first painted frame with the machine idle, with every core kept busy, or both")
     parser.add_argument("--first-window-only", action="store_true", help="only the time to the first painted frame")
+    add_machine_arguments(parser)
     args = parser.parse_args()
+    set_threads(args)
 
     app = QApplication.instance() or QApplication([])
-    print(f"{os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"PySide6 {PySide6.__version__}, Qt platform {app.platformName()}", flush=True)
+    print(f"{machine_line(args)}; PySide6 {PySide6.__version__}, Qt platform {app.platformName()}", flush=True)
     if not args.first_window_only:
-        window_targets(app, args)
-    if args.load in ("idle", "both"):
+        with BusyCores(args.load == "busy"):
+            window_targets(app, args)
+    if args.first_load in ("idle", "both"):
         print_first_windows(first_windows(args.launches), "machine otherwise idle")
-    if args.load in ("busy", "both"):
+    if args.first_load in ("busy", "both"):
         with BusyCores() as busy:
             times = first_windows(args.launches)
         print_first_windows(times, f"{len(busy.spinners)} other processes keeping every core busy")

@@ -37,6 +37,7 @@ from engine.tasks import build_task
 from engine.validation import validate_experiment
 
 FIT_LENGTHS = (4, 8, 16)  # sequence lengths traced for long recurrent runs
+BOUND_LENGTH = 2  # the sequence length traced for a quick upper bound (memory_bound)
 WARN_FRACTION = 0.8  # warn when a run needs more than this share of the free memory
 BACKWARD_MARGIN = 1.25  # the backward pass holds gradients of activations while it frees them
 OPTIMIZER_COPIES = {"adam": 2, "adamw": 2, "sgd": 1}  # state tensors per parameter
@@ -171,6 +172,29 @@ def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> Mem
         points = [_saved_bytes(model, kind, cut_sequences(batch, length / longest), tr) for length in FIT_LENGTHS]
         coefficients = np.polyfit(fractions, points, 2)
         saved = max(float(np.polyval(coefficients, 1.0)), float(points[-1]))
+    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=_optimizer_copies(tr) * parameters,
+                          activations=int(saved * BACKWARD_MARGIN), device=device,
+                          available=available_memory(device))
+
+
+def memory_bound(spec: ExperimentSpec, device: str = "cpu", task=None) -> MemoryEstimate:
+    """An estimate never below `estimate_memory`'s, from one trace of sequences cut to
+    BOUND_LENGTH: the activations kept grow at most with the square of the sequence
+    length (recurrent layers linearly, attention quadratically), so that trace times
+    the square of how much each sequence was cut bounds them. A run whose bound fits
+    with room to spare needs no full estimate: a run's start costs a few milliseconds,
+    not the full trace's tens (an LSTM's meta kernels run step by step in Python)."""
+    kind = validate_experiment(spec)
+    tr = spec.training
+    task = task or build_task(spec.task, kind, tr.seed)
+    model = build_on_meta(spec.model, task.info)
+    parameters = ModelSize.of(model).trainable
+    batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
+    longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
+    cut = cut_sequences(batch, min(1.0, BOUND_LENGTH / longest))
+    growth = max(batch.src.shape[1] / cut.src.shape[1],
+                 1.0 if batch.tgt_in is None else batch.tgt_in.shape[1] / cut.tgt_in.shape[1])
+    saved = _saved_bytes(model, kind, cut, tr) * growth ** 2
     return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=_optimizer_copies(tr) * parameters,
                           activations=int(saved * BACKWARD_MARGIN), device=device,
                           available=available_memory(device))

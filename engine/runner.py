@@ -19,7 +19,7 @@ from engine.events import RunFailed, RunFinished, RunStarted, SettingChanged, St
 from engine.checkpoint import checkpoint_event
 from engine.failures import failure_event, is_out_of_memory, release_memory
 from engine.spec import ExperimentSpec
-from engine.memory import estimate_memory
+from engine.memory import estimate_memory, memory_bound
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -262,6 +262,8 @@ def _check_memory(trainer: Trainer, emit: Emit) -> None:
     """Before the first step: warn when the run needs most of the free memory,
     refuse it when it needs more (it would only crash, or swap for hours)."""
     try:
+        if memory_bound(trainer.spec, str(trainer.device), trainer.task).warning(trainer.spec) is None:
+            return  # fits with room to spare however it is counted: no full estimate needed
         estimate = estimate_memory(trainer.spec, str(trainer.device), trainer.task)
     except Exception:  # a model the meta device cannot trace: no estimate, never a failed run
         return

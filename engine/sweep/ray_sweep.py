@@ -214,8 +214,11 @@ def run_trials(runs: dict[str, Run], placement: Placement,
             start_ray(address, placement)
         storage = tempfile.mkdtemp(prefix="seqlab-sweep-")  # Tune's own state: gone with the sweep
         _check_fits(ray.cluster_resources(), placement, address)
-        collector = _collector_class().options(name="collector", namespace=namespace).remote(
-            runs, {key: run.name for key, run in runs.items()})
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+        collector = _collector_class().options(name="collector", namespace=namespace, scheduling_strategy=here).remote(
+            runs, {key: run.name for key, run in runs.items()})  # on the driver's machine: results come home
         on_started(collector)
         interrupted = _Interrupted()
         stopper = _make_stopper(interrupted.flag, stop)

@@ -52,7 +52,7 @@ def run_command(argv: list[str]) -> dict:
 
 
 def try_file(path: Path, out: Path) -> dict:
-    from engine.errors import ProjectError
+    from engine.errors import ProjectError, SeqLabError
     from engine.project import open_project, save_project
 
     out.mkdir(parents=True, exist_ok=True)
@@ -67,6 +67,17 @@ def try_file(path: Path, out: Path) -> dict:
         report["where"] = traceback.format_exc()[-1500:]
         return report
     report["commands"] = [run_command(argv) for argv in commands(path, out)]
+    try:  # each sweep's trials, as the window's Sweep dock and `main.py sweep --resume` make them
+        from engine.sweep.record import sweep_of
+
+        for data in project.sweeps:
+            try:
+                sweep_of(project, data["id"]).plan.trials()
+            except SeqLabError:  # a plan this SeqLab no longer takes is said so, as any bad value
+                pass
+    except BaseException as exc:
+        report["crash"] = "".join(traceback.format_exception_only(type(exc), exc))[-600:]
+        report["where"] = traceback.format_exc()[-1500:]
     try:
         save_project(project, out / "saved.seqlab")
         open_project(out / "saved.seqlab")

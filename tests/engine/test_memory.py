@@ -10,7 +10,7 @@ import torch
 
 import engine.memory
 from engine.events import RunFailed, RunWarning, Scalars
-from engine.memory import BACKWARD_MARGIN, cut_sequences, estimate_memory
+from engine.memory import BACKWARD_MARGIN, cut_sequences, estimate_memory, memory_bound
 from engine.models import build_model, compute_loss
 from engine.runner import RunControl, run_training
 from engine.training import Trainer
@@ -120,7 +120,32 @@ def test_an_estimate_that_cannot_be_made_never_stops_a_run(monkeypatch):
         raise NotImplementedError("an operator with no meta kernel")
 
     monkeypatch.setattr(engine.runner, "estimate_memory", cannot)
+    monkeypatch.setattr(engine.runner, "memory_bound", cannot)
     assert _events(small_spec(training__steps=3))[-1].reason == "completed"
+
+
+@pytest.mark.parametrize("overrides", [
+    {"model__cell": "lstm", "model__layers": 2, "task__name": "shakespeare", "task__length": 48},
+    {"model__family": "seq2seq", "model__attention": "additive", "task__name": "reverse", "task__length": 40},
+    {"model__family": "transformer", "model__arch": "encoder_decoder", "task__name": "dates"},
+    {"model__family": "transformer", "model__arch": "decoder", "task__name": "shakespeare", "task__length": 64},
+], ids=["lstm-lm", "seq2seq-additive", "transformer-dates", "transformer-lm"])
+def test_the_quick_bound_is_never_below_the_estimate(overrides):
+    spec = small_spec(**overrides)
+    bound, estimate = memory_bound(spec), estimate_memory(spec)
+    assert bound.activations >= estimate.activations > 0
+    assert bound.parameters == estimate.parameters and bound.optimizer == estimate.optimizer
+
+
+def test_a_run_that_fits_with_room_to_spare_starts_without_the_full_estimate(monkeypatch):
+    """The full estimate traces several lengths on the meta device (tens of milliseconds
+    for an LSTM, every run's start); the bound's one short trace says such a run fits."""
+    import engine.runner
+
+    calls = []
+    monkeypatch.setattr(engine.runner, "estimate_memory", lambda *args, **kwargs: calls.append(args))
+    assert _events(small_spec(training__steps=3))[-1].reason == "completed"
+    assert calls == []
 
 
 @pytest.mark.parametrize("overrides", [
