@@ -154,27 +154,19 @@ def _model_settings(spec: ExperimentSpec, size: ModelSize) -> str:
 
 def estimate_memory(spec: ExperimentSpec, device: str = "cpu", task=None) -> MemoryEstimate:
     """`task`: the run's task when already built (building one can take a second)."""
-    kind = validate_experiment(spec)
-    tr = spec.training
-    task = task or build_task(spec.task, kind, tr.seed)
-    model = build_on_meta(spec.model, task.info)
-    parameters = ModelSize.of(model).trainable
-    batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
-    longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
-    if spec.model.family == "transformer" or longest <= max(FIT_LENGTHS):
-        saved = _saved_bytes(model, kind, batch, tr)
+    trace = _Trace.of(spec, task)
+    if spec.model.family == "transformer" or trace.longest <= max(FIT_LENGTHS):
+        saved = trace.saved(trace.batch)
     else:
         # Meta recurrent kernels run step by step in Python (about 4 ms a step and
         # layer), so long sequences are traced cut to three short lengths and the
         # activations taken from the quadratic through them: exact when they grow
         # linearly (recurrent layers) or quadratically (attention) with length.
-        fractions = [length / longest for length in FIT_LENGTHS]
-        points = [_saved_bytes(model, kind, cut_sequences(batch, length / longest), tr) for length in FIT_LENGTHS]
+        fractions = [length / trace.longest for length in FIT_LENGTHS]
+        points = [trace.saved(cut_sequences(trace.batch, fraction)) for fraction in fractions]
         coefficients = np.polyfit(fractions, points, 2)
         saved = max(float(np.polyval(coefficients, 1.0)), float(points[-1]))
-    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=_optimizer_copies(tr) * parameters,
-                          activations=int(saved * BACKWARD_MARGIN), device=device,
-                          available=available_memory(device))
+    return trace.estimate(saved, device)
 
 
 def memory_bound(spec: ExperimentSpec, device: str = "cpu", task=None) -> MemoryEstimate:
@@ -184,20 +176,44 @@ def memory_bound(spec: ExperimentSpec, device: str = "cpu", task=None) -> Memory
     the square of how much each sequence was cut bounds them. A run whose bound fits
     with room to spare needs no full estimate: a run's start costs a few milliseconds,
     not the full trace's tens (an LSTM's meta kernels run step by step in Python)."""
-    kind = validate_experiment(spec)
-    tr = spec.training
-    task = task or build_task(spec.task, kind, tr.seed)
-    model = build_on_meta(spec.model, task.info)
-    parameters = ModelSize.of(model).trainable
-    batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
-    longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
-    cut = cut_sequences(batch, min(1.0, BOUND_LENGTH / longest))
+    trace = _Trace.of(spec, task)
+    batch = trace.batch
+    cut = cut_sequences(batch, min(1.0, BOUND_LENGTH / trace.longest))
     growth = max(batch.src.shape[1] / cut.src.shape[1],
                  1.0 if batch.tgt_in is None else batch.tgt_in.shape[1] / cut.tgt_in.shape[1])
-    saved = _saved_bytes(model, kind, cut, tr) * growth ** 2
-    return MemoryEstimate(parameters=parameters, gradients=parameters, optimizer=_optimizer_copies(tr) * parameters,
-                          activations=int(saved * BACKWARD_MARGIN), device=device,
-                          available=available_memory(device))
+    return trace.estimate(trace.saved(cut) * growth ** 2, device)
+
+
+@dataclass
+class _Trace:
+    """A run's model on the meta device and one full training batch, to trace cut or whole."""
+
+    kind: str
+    training: object  # the spec's TrainingSpec
+    model: nn.Module
+    parameters: int  # bytes of trainable weights
+    batch: object
+    longest: int  # the batch's longest sequence (input or output)
+
+    @classmethod
+    def of(cls, spec: ExperimentSpec, task=None) -> "_Trace":
+        kind = validate_experiment(spec)
+        tr = spec.training
+        task = task or build_task(spec.task, kind, tr.seed)
+        model = build_on_meta(spec.model, task.info)
+        batch = cut_sequences(task.train_batch(tr.batch_size, torch.Generator().manual_seed(tr.seed)))
+        longest = max(batch.src.shape[1], 0 if batch.tgt_in is None else batch.tgt_in.shape[1])
+        return cls(kind, tr, model, ModelSize.of(model).trainable, batch, longest)
+
+    def saved(self, batch) -> int:
+        return _saved_bytes(self.model, self.kind, batch, self.training)
+
+    def estimate(self, saved: float, device: str) -> MemoryEstimate:
+        """Weights, their gradients and optimizer state from the parameters; activations `saved`, with the margin."""
+        p = self.parameters
+        return MemoryEstimate(parameters=p, gradients=p, optimizer=_optimizer_copies(self.training) * p,
+                              activations=int(saved * BACKWARD_MARGIN), device=device,
+                              available=available_memory(device))
 
 
 def cut_sequences(batch, fraction: float = 1.0):
