@@ -85,8 +85,8 @@ TEXTS = [
         6, 'bottleneck',
         title=QT_TRANSLATE_NOOP('Lessons', 'The context-vector bottleneck'),
         claim=QT_TRANSLATE_NOOP('Lessons', "Without attention a seq2seq model's sequence accuracy falls as "
-                                           'inputs grow, the early input positions worst; with attention it '
-                                           'holds.'),
+                                           'inputs grow, and only the last tokens it read (the first it writes) '
+                                           'come out reliably; with attention it holds.'),
         guide=QT_TRANSLATE_NOOP('Lessons', 'Race both runs. Without attention the long inputs fail; open '
                                            'Attention on the other run to see what it looks at instead. Then '
                                            'press Continue Sweep in the Sweep dock: each run trains on inputs up '

@@ -1528,8 +1528,8 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>컨텍스트 벡터 병목</translation>
     </message>
     <message>
-        <source>Without attention a seq2seq model&apos;s sequence accuracy falls as inputs grow, the early input positions worst; with attention it holds.</source>
-        <translation>어텐션이 없으면 seq2seq 모델의 시퀀스 정확도는 입력이 길어질수록 떨어지고, 앞쪽 입력 위치가 가장 크게 손해를 봅니다. 어텐션이 있으면 정확도가 유지됩니다.</translation>
+        <source>Without attention a seq2seq model&apos;s sequence accuracy falls as inputs grow, and only the last tokens it read (the first it writes) come out reliably; with attention it holds.</source>
+        <translation>어텐션이 없으면 seq2seq 모델의 시퀀스 정확도는 입력이 길어질수록 떨어지고, 마지막에 읽은 토큰(가장 먼저 쓰는 토큰)만 믿을 만하게 나옵니다. 어텐션이 있으면 정확도가 유지됩니다.</translation>
     </message>
     <message>
         <source>Race the three runs. In Compare runs the LSTM and GRU reach accuracy 1 while the tanh RNN stays near chance (0.25). Pick the RNN run and open Gradient per timestep: the gradient reaching the first steps is orders of magnitude fainter. Trained much longer (past about 600 steps), Adam&apos;s rescaling sometimes lets the RNN learn it too: the gradient is faint, not zero. Then press Continue Sweep in the Sweep dock: 54 short runs on Ray draw accuracy against distance (distractors + 1) for the three cells, three seeds each. The RNN holds to about 10 steps and is at chance from 20. The runs use a forget-gate bias of 4 and 300 steps: with the recall presets&apos; bias of 1 and 1500 steps the curve is noisy, because over that many Adam steps the RNN sometimes learns long gaps, and without the larger bias the LSTM&apos;s memory fades before 50 steps.</source>

@@ -78,15 +78,16 @@ def test_5_three_shapes_of_problem():
 
 
 @pytest.mark.slow
-def test_6_without_attention_long_inputs_and_early_positions_fail():
+def test_6_without_attention_long_inputs_fail_and_only_the_last_tokens_read_come_out():
     values = measured("bottleneck")
     plain, attended = values["by_length"]["none"], values["by_length"]["additive"]
     # The sweep's curve: trained and tested up to length 4, and up to 10.
     swept = values["by_longest"]
     assert swept["none"][4] - swept["none"][10] >= 0.2 and min(swept["additive"].values()) >= 0.9
     assert plain[2] >= 0.95 and plain[max(plain)] < 0.5 and attended[max(attended)] >= 0.9
-    positions = values["by_position"]["none"]
-    assert positions[0] < positions[-1]
+    positions = values["by_position"]["none"]  # on the longest inputs, by input position
+    last = max(2, len(positions) // 4)
+    assert sum(positions[-last:]) / last >= sum(positions[:-last]) / (len(positions) - last) + 0.1
 
 
 @pytest.mark.slow
