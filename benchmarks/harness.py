@@ -101,8 +101,8 @@ def machine_line(args=None) -> str:
     """What the figures were measured on, printed beside them."""
     load = " with every core kept busy by another process" if args is not None and args.load == "busy" else ""
     return (f"machine: {os.cpu_count()} cores ({platform.machine()}, {platform.processor() or 'cpu'}), "
-            f"torch {torch.__version__} with {torch.get_num_threads()} threads{load}; "
-            f"load average {os.getloadavg()[0]:.2f} at the start")
+            f"torch {torch.__version__} with {torch.get_num_threads()} threads{load}"
+            + (f"; load average {os.getloadavg()[0]:.2f} at the start" if hasattr(os, "getloadavg") else ""))
 
 
 class BusyCores:

@@ -264,6 +264,9 @@ def _check_memory(trainer: Trainer, emit: Emit) -> None:
     try:
         if memory_bound(trainer.spec, str(trainer.device), trainer.task).warning(trainer.spec) is None:
             return  # fits with room to spare however it is counted: no full estimate needed
+    except Exception:  # no bound: the full estimate may still be made
+        pass
+    try:
         estimate = estimate_memory(trainer.spec, str(trainer.device), trainer.task)
     except Exception:  # a model the meta device cannot trace: no estimate, never a failed run
         return

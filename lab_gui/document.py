@@ -217,6 +217,9 @@ class Document(QObject):
         if not self.may_discard():
             return False
         saved = not self.modified  # saved, or nothing to save; else the person chose to discard
+        reopening = self.path is not None and Path(path).resolve() == Path(self.path).resolve()
+        if reopening:  # what the sweep adds while it stops is saved first, then read back
+            self.end_work(saved)
         lock, holder = self._lock_for_editing(path)
         source = path
         try:  # a holder's recovery copy is its live work, not something to recover
@@ -236,7 +239,8 @@ class Document(QObject):
                 lock.release()
             self.dialogs.warn(translate("Document", "Cannot open project"), engine_text(str(exc)))
             return False
-        self.end_work(saved)
+        if not reopening:
+            self.end_work(saved)
         self._take_lock(lock, read_only=holder is not None, opened=opened)
         self.show_project(project, path, unsaved=source != path)  # recovered work is not in the file yet
         if holder is not None:
@@ -396,8 +400,8 @@ class Document(QObject):
         """What runs on this project ends (`end`, else closing's slots): a sweep's trials that
         finish meanwhile join it, and are saved too when its work was saved (`saved`), not lost."""
         (end or self.closing.emit)()
-        if saved and self.modified and self.path is not None:
-            self.save()
+        if saved and self.modified and self.path is not None and not self.save():
+            self.autosave()  # the save failed (and said why): the recovery copy keeps them
 
     def close(self) -> None:
         """The window closes (its work saved or discarded): the recovery copy of saved work and the lock go."""

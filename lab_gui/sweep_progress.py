@@ -16,7 +16,7 @@ from engine.errors import SeqLabError
 from engine.sweep.curve import SweepCurve, sweep_curve, trial_metric
 from engine.sweep.plan import Trial
 from engine.sweep.record import SweepRecord, Tally, tally
-from engine.sweep.trial import ENDED, TrialStatus
+from engine.sweep.trial import TrialStatus
 from lab_gui.engine_text import engine_text
 
 
@@ -95,7 +95,7 @@ class SweepProgress:
         no run and starts afresh on Continue, so it shows as pending again, with no curve."""
         for key in self.live:
             status = self.statuses.get(key)
-            if key not in self.run_ids and status is not None and status.state not in ENDED:
+            if key not in self.run_ids and status is not None:  # ended or not, with no run it runs again
                 self.statuses[key] = TrialStatus(key, status.name, steps=status.steps)
                 self.curves.pop(key, None)
         self.running = False

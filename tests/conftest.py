@@ -18,6 +18,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("SEQLAB_LOG_DIR", tempfile.mkdtemp(prefix="seqlab-test-logs-"))
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's; `-p no:xdist` runs without it
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto`: a worker per core this process may use, at most 4 (each holds torch and
     Qt, half a gigabyte, and the suite gains little past 4)."""

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from engine.arguments import keep_in_recovery, load_spec_and_file, project_path, refuse_if_recovery, show_warnings
-from engine.errors import SeqLabError, UsageError
+from engine.errors import ProjectError, SeqLabError, UsageError
 from engine.project.files import open_project, save_project
 from engine.project.lock import check_unchanged, editing, file_identity
 from engine.project.model import Project
@@ -143,8 +143,13 @@ class _Saver:
         self.dirty = False
 
     def started(self) -> None:
+        """Ray has the sweep: its plan goes to the file now, or the sweep does not start."""
         self.dirty = True
-        self.now()
+        try:
+            self.now()
+        except (SeqLabError, OSError) as exc:
+            self.dirty = False  # nothing trained yet: nothing to keep elsewhere
+            raise ProjectError(f"the sweep did not start: {exc}") from None
 
     def maybe(self) -> None:
         """Save if it is time; a failure waits for the last save (which keeps a recovery copy)."""

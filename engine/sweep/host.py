@@ -117,7 +117,7 @@ class SweepHost:
         if any(isinstance(m, SweepEnded) for m in messages):
             self._ended = True
             self.release()
-        elif not self._ended and not self._process.is_alive():
+        elif not self._ended and self._process is not None and not self._process.is_alive():
             self._ended = True
             log.error("the sweep process ended with exit code %s", self._process.exitcode)
             messages.append(SweepEnded(False, error=SWEEP_PROCESS_ENDED.format(code=self._process.exitcode)))
@@ -126,7 +126,7 @@ class SweepHost:
     def release(self) -> None:
         """The sweep has ended: its process, shutting Ray down, is waited for on a thread
         of its own (ended by force if it hangs), never on the caller's."""
-        process = self._process
+        process, self._process = self._process, None  # once: a second call finds nothing to reap
         if process is None:
             return
 

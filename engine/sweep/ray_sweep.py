@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 import math
 import os
 import shutil
@@ -35,6 +36,7 @@ from engine.sweep.trial import (ENDED, FAILED, RUNNING, STOPPED_EARLY, TrialResu
                                 train_trial)
 
 ENGINE_DIR = str(Path(engine.__file__).parent)
+log = logging.getLogger("seqlab.sweep")
 POLL_SECONDS = 0.25
 RETRIES = 3  # a trial whose worker dies starts again from its last checkpoint this many times
 
@@ -375,6 +377,9 @@ def _make_progress_class():
         def collect(self) -> None:
             results = [dataclasses.replace(r, run=owned(r.run))
                        for r in self.ray.get(self.collector.take_results.remote()) if r.key not in self.kept]
+            for result in results:  # a worker's log goes nowhere: its failure's whole text is logged here
+                if result.details:
+                    log.error("trial %s failed at step %s: %s", result.run.name, result.run.step, result.details)
             if results:
                 if not self.first_result:
                     self.first_result.append(time.perf_counter() - self.began)

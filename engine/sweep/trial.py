@@ -7,7 +7,6 @@ tests drive it alone.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,8 +21,6 @@ PENDING, RUNNING, COMPLETED, DIVERGED, FAILED, STOPPED_EARLY = (
     "pending", "running", "completed", "diverged", "failed", "stopped early")
 ENDED = (COMPLETED, DIVERGED, FAILED, STOPPED_EARLY)
 
-log = logging.getLogger("seqlab.sweep")
-
 
 @dataclass
 class TrialResult:
@@ -35,6 +32,7 @@ class TrialResult:
     message: str = ""
     seconds: float = 0.0  # its own time in the training loop, set-up excluded
     attempts: int = 1
+    details: str = ""  # a failure's whole text (its traceback), for the log of whoever placed it
 
 
 @dataclass
@@ -87,8 +85,7 @@ def train_trial(key: str, run: Run, report: Callable[[dict], None],
                 ending["diverged"] = event.message
             elif isinstance(event, RunFailed):  # the table and the run say its first line; the log all of it
                 ending["failed"] = event.message.strip().splitlines()[0] if event.message.strip() else "failed"
-                if ending["failed"] != event.message:
-                    log.error("trial %s failed at step %s: %s", key, event.step, event.message)
+                ending["details"] = event.message
             elif isinstance(event, RunFinished):
                 ending["reason"] = event.reason
 
@@ -96,7 +93,7 @@ def train_trial(key: str, run: Run, report: Callable[[dict], None],
     run.record(trainer)
     seconds = time.perf_counter() - began
     if "failed" in ending:
-        return TrialResult(key, run, FAILED, ending["failed"], seconds)
+        return TrialResult(key, run, FAILED, ending["failed"], seconds, details=ending["details"])
     if "diverged" in ending:
         return TrialResult(key, run, DIVERGED, ending["diverged"], seconds)
     return TrialResult(key, run, COMPLETED, "", seconds)

@@ -199,7 +199,7 @@ def test_closing_the_project_stops_the_sweep_and_an_opened_project_shows_its_swe
     assert panel.continue_button.isEnabled()
 
 
-@pytest.mark.parametrize("leave", ["new project", "close window"])
+@pytest.mark.parametrize("leave", ["new project", "close window", "reopen the file"])
 def test_trials_that_finish_while_the_sweep_stops_are_saved_with_the_saved_project(qtbot, make_window, tmp_path,
                                                                                    dialogs, leave):
     from engine.project import open_project
@@ -216,6 +216,9 @@ def test_trials_that_finish_while_the_sweep_stops_are_saved_with_the_saved_proje
     assert document.save_to(path) and not document.modified
     if leave == "new project":
         assert document.new_project()  # saved: nothing to ask
+    elif leave == "reopen the file":  # read back after the trial that finished as it stopped was saved
+        assert document.open_file(path) and not document.modified
+        assert len(document.project.sweep_runs("sweep-1")) == 2
     else:
         window.close()
     assert host.stops == 1 and not window.sweeps.running and not dialogs["shown"]
