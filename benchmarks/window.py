@@ -234,8 +234,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--launches", type=int, default=7)
-    parser.add_argument("--first-load", choices=("idle", "busy", "both"), default="both",
-                        help="first painted frame with the machine idle, with every core kept busy, or both")
+    parser.add_argument("--first-load", choices=("idle", "busy", "both", "none"), default="both",
+                        help="first painted frame with the machine idle, with every core kept busy, both, "
+                             "or not timed")
     parser.add_argument("--first-window-only", action="store_true", help="only the time to the first painted frame")
     add_machine_arguments(parser)
     args = parser.parse_args()
