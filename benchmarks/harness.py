@@ -93,8 +93,10 @@ def add_machine_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def set_threads(args) -> None:
+    """--threads for this process and the processes it starts (the window's engine process)."""
     if args.threads:
         torch.set_num_threads(args.threads)
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)
 
 
 def machine_line(args=None) -> str:
