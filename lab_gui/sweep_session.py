@@ -74,7 +74,6 @@ class SweepSession(QObject):
     # ------------------------------------------------------------ controls
     def start(self, request: SweepRequest) -> bool:
         """Run the request's sweep: a new one, added to the project, or what is left of `request.record`."""
-        from engine.sweep.ray_sweep import trial_device
         from engine.sweep.record import TrialsToRun, add_sweep
         from engine.task_file import MissingTaskFile
 
@@ -90,12 +89,6 @@ class SweepSession(QObject):
             return False
         except SeqLabError as exc:
             self.notice.emit(engine_text(str(exc)), [])
-            return False
-        try:  # asked here, before the sweep's process starts or the project changes
-            trial_device((trial.spec for trial in request.plan.trials()), request.placement)
-        except SeqLabError as exc:
-            self.notice.emit(translate("Sweep", "The sweep could not start: {error}").format(
-                error=engine_text(str(exc))), [])
             return False
         record = request.record
         if record is None:
@@ -129,9 +122,8 @@ class SweepSession(QObject):
     def _task_file(self, request: SweepRequest):
         """The file the trials learn from, for a task that reads one: what the sweep's
         finished trials learned from, else the person's file as it is now (as Train reads it)."""
-        from engine.task_file import needs_file
-
         from engine.sweep.record import sweep_task_file
+        from engine.task_file import needs_file
 
         base = request.plan.base
         if not needs_file(base.task):
@@ -215,4 +207,3 @@ class SweepSession(QObject):
         """Another project: its last sweep as its runs left it."""
         self.progress = SweepProgress.of_project(project, self.last_sweep())
         self.changed.emit()
-
