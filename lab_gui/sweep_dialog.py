@@ -201,7 +201,7 @@ class SweepDialog(QDialog):
                     raise _Refused(translate("Sweep", "{key} is chosen twice").format(key=key))
                 variations.append(parse_variation(f"{key}={values.text().strip()}"))
             plan = SweepPlan(self.draft, variations, self.seeds.value())
-        count = len(plan.trials())  # every trial's spec checked now
+        trials = plan.trials()  # every trial's spec checked now
         address = None
         if self.where.currentData() == "cluster":
             address = self.address.text().strip()
@@ -212,8 +212,8 @@ class SweepDialog(QDialog):
                                               "cluster"))
         placement = Placement(address, self.cpus.value(), self.gpus.value(),
                               cpus=None if address or not self.cores.value() else self.cores.value())
-        trial_device((trial.spec for trial in plan.trials()), placement)  # a GPU run needs GPUs placed
-        return SweepRequest(plan, placement, self.stop_early.isChecked(), self.record), count
+        trial_device((trial.spec for trial in trials), placement)  # a GPU run needs GPUs placed
+        return SweepRequest(plan, placement, self.stop_early.isChecked(), self.record), len(trials)
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.message.setText(text)
