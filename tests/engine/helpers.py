@@ -65,3 +65,18 @@ def files_opened() -> FilesOpened:
     if _files_opened is None:
         _files_opened = FilesOpened()
     return _files_opened
+
+
+def open_descriptors_of(path) -> list[str]:
+    """This process's /proc/self/fd targets naming `path` (a deleted file reads
+    'path (deleted)'); other files' descriptors (a worker's logs, an earlier
+    test's garbage) come and go on their own."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed since listed
+            continue
+        if target.startswith(os.path.realpath(path)):
+            found.append(target)
+    return found

@@ -12,22 +12,10 @@ import pytest
 
 from engine import atomic_file
 from engine.atomic_file import atomic_writer, wait_for_releases, write_atomic
+from tests.engine.helpers import open_descriptors_of
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux-only system calls")
 MiB = 2**20
-
-
-def open_descriptors_of(path) -> list[str]:
-    """/proc/self/fd targets naming `path` (a deleted file reads 'path (deleted)')."""
-    found = []
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(str(path)):
-            found.append(target)
-    return found
 
 
 def resident_pages(path) -> int:

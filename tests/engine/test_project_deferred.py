@@ -14,6 +14,7 @@ from engine.errors import ProjectError
 from engine.project import open_project, save_project
 from engine.project.archive import ArchiveReader
 from engine.project.deferred import DEFERS, RunTensors
+from tests.engine.helpers import open_descriptors_of
 from tests.engine.project_helpers import trained_project
 
 pytestmark = pytest.mark.skipif(not DEFERS, reason="the optimizer state is read at open where it cannot wait")
@@ -27,18 +28,6 @@ def saved(tmp_path_factory):
     path = tmp_path_factory.mktemp("deferred") / "p.seqlab"
     save_project(project, path)
     return project, path
-
-
-def descriptors_open_on(path) -> int:
-    """This process's descriptors open on `path`: other files' (a worker's
-    logs, an earlier test's garbage) come and go on their own."""
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}") == os.path.realpath(path)
-        except OSError:  # closed since listed
-            pass
-    return count
 
 
 def test_the_optimizer_state_is_read_on_first_use_and_equals_what_was_saved(saved):
@@ -100,18 +89,18 @@ def test_the_file_is_closed_once_every_state_is_read_or_dropped(saved):
     save_project(project, two_runs)
     project.runs.pop()
     project.current_run = project.runs[0].id
-    assert descriptors_open_on(two_runs) == 0
+    assert len(open_descriptors_of(two_runs)) == 0
     opened = open_project(two_runs)
-    assert descriptors_open_on(two_runs) == 1  # one, shared by both runs
+    assert len(open_descriptors_of(two_runs)) == 1  # one, shared by both runs
     dict(opened.runs[0].state[0])
-    assert descriptors_open_on(two_runs) == 1
+    assert len(open_descriptors_of(two_runs)) == 1
     dict(opened.runs[1].state[0])
-    assert descriptors_open_on(two_runs) == 0
+    assert len(open_descriptors_of(two_runs)) == 0
     unread = open_project(two_runs)
-    assert descriptors_open_on(two_runs) == 1
+    assert len(open_descriptors_of(two_runs)) == 1
     del unread
     gc.collect()
-    assert descriptors_open_on(two_runs) == 0
+    assert len(open_descriptors_of(two_runs)) == 0
 
 
 def test_threads_reading_it_at_once_get_the_same_tensors(saved):
