@@ -1,7 +1,8 @@
 """Drives an engine host for the window: starts runs, pulls their events on a
-frame timer (at most every 33 ms, never one signal per step; less often when
-the plots redraw less often), adds them to the run's history, and hands each
-frame's batch to the window at once."""
+timer (at most every 33 ms, never one signal per step; as seldom as the plots
+redraw need, up to half a second; at the frame rate while a pause, step or stop
+awaits its answer), adds them to the run's history, and hands each pull's batch
+to the window at once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, StateChanged
 
 FRAME_MS = 33
-SLOWEST_POLL_MS = 100  # a pause or a stop shows within this, however seldom the plots redraw
+# Half the slowest redraw interval (a second): each pull wakes the window's thread, and
+# the engine's to batch, taking a core from the training; on 2 busy cores pulls every
+# 100 ms cost the window more than its redraws (py-spy). A control is answered at once.
+SLOWEST_POLL_MS = 500
+ANSWER_WAIT_SECONDS = 2.0  # the frame rate after a control, until its answer comes or this passes
+ANSWERS = (StateChanged, RunStarted, RunFinished, RunFailed)
 
 
 class TrainingController(QObject):
@@ -28,6 +34,8 @@ class TrainingController(QObject):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.drain)
         self._flush_ms = FRAME_MS  # what the engine was last asked for
+        self._steady_ms = FRAME_MS  # the pull interval the plots need
+        self._awaiting_until: float | None = None  # a control's answer is awaited until then
 
     @property
     def active(self) -> bool:
@@ -44,6 +52,7 @@ class TrainingController(QObject):
         self.host.start(run.spec, state, device, run.task_file)
         self.run = run
         self._set_state("running")
+        self._awaiting_until = None
         self.poll_every(0)  # a frame, until the window has redrawn and knows its cost
         self.timer.start()
 
@@ -51,9 +60,12 @@ class TrainingController(QObject):
         """Pull events about this often (between FRAME_MS and SLOWEST_POLL_MS), and
         have the engine batch them as often. The window asks for half its redraw
         interval: anything more often only costs the cores the training needs
-        (a pull took 0.6 ms here, 30 times a second; the engine woke as often)."""
+        (a pull took 0.6 ms here, 30 times a second; the engine woke as often).
+        While a control awaits its answer the pulls go at the frame rate."""
         interval = round(min(max(seconds * 1000, FRAME_MS), SLOWEST_POLL_MS))
-        self.timer.setInterval(interval)
+        self._steady_ms = interval
+        if self._awaiting_until is None:
+            self.timer.setInterval(interval)
         if interval != self._flush_ms:
             self._flush_ms = interval
             self.host.flush_every(interval / 1000)
@@ -61,6 +73,10 @@ class TrainingController(QObject):
     def drain(self) -> list:
         """Take every waiting event into the run and tell the window once."""
         events = self.host.poll()
+        if self._awaiting_until is not None and (any(isinstance(e, ANSWERS) for e in events)
+                                                 or time.monotonic() > self._awaiting_until):
+            self._awaiting_until = None
+            self.timer.setInterval(self._steady_ms)
         if not events:
             return events
         if self.run is not None:
@@ -78,22 +94,31 @@ class TrainingController(QObject):
         return events
 
     # ------------------------------------------------------------- controls
+    def _await_answer(self) -> None:
+        """The engine answers a control at once: pull at the frame rate until it has."""
+        self._awaiting_until = time.monotonic() + ANSWER_WAIT_SECONDS
+        self.timer.setInterval(FRAME_MS)
+
     def pause(self) -> None:
         if self.active:
             self.host.pause()
+            self._await_answer()
 
     def resume(self) -> None:
         if self.active:
             self.host.resume()
+            self._await_answer()
 
     def step(self, n: int = 1) -> None:
         if self.active:
             self.host.step(n)
+            self._await_answer()
 
     def stop(self) -> None:
         if self.active:
             self._set_state("stopping")
             self.host.stop()
+            self._await_answer()
 
     def set(self, name: str, value: float) -> None:
         if self.active:

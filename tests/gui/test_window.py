@@ -316,15 +316,15 @@ def test_the_window_redraws_a_plot_once_its_cost_allows(qtbot, make_window, monk
 
 
 def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_window, monkeypatch):
-    """Half the redraw interval, between a frame (33 ms) and 100 ms, and the engine
-    batches them as often: more only takes time from the training."""
+    """Half the redraw interval, between a frame (33 ms) and half a second, and the
+    engine batches them as often: more only takes time from the training."""
     import time
 
     from lab_gui.training_controller import FRAME_MS, SLOWEST_POLL_MS
 
     window = make_window()
     panel = window.panels["loss"]
-    monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.02))  # a slow redraw: 20 ms
+    monkeypatch.setattr(panel, "refresh", lambda: time.sleep(0.02))  # a slow redraw: 20 ms, 1.2 s apart
     window.redraws.mark_stale(["loss"])
     assert window.redraws.redraw(force=True)
     assert window.session.controller.timer.interval() == SLOWEST_POLL_MS
@@ -340,3 +340,32 @@ def test_events_are_pulled_as_often_as_the_plots_redraw_need_them(qtbot, make_wi
     assert window.session.controller.timer.interval() == FRAME_MS  # a run starts at the frame rate
     assert window.session.controller.host.flush_interval == FRAME_MS / 1000
     wait_until(qtbot, lambda: not window.session.active, message="the run to end")
+
+
+def test_a_pause_or_stop_is_answered_at_the_frame_rate_however_seldom_events_are_pulled(qtbot, make_window):
+    """Between redraws a second apart the pulls go every half second; a control's
+    answer from the engine must not wait that long to show."""
+    from lab_gui.training_controller import FRAME_MS, SLOWEST_POLL_MS
+
+    window = make_window()
+    controller = window.session.controller
+    window.redraws.on_interval = lambda seconds: None  # the pace is this test's to set
+    window.document.set_draft(window.document.draft.with_overrides({"training.steps": 100_000}))
+    assert window.session.train()
+    wait_until(qtbot, lambda: len(window.session.run.history) > 0, message="the first steps")
+    controller.poll_every(1.0)
+    assert controller.timer.interval() == SLOWEST_POLL_MS
+    controller.pause()
+    assert controller.timer.interval() == FRAME_MS
+    wait_until(qtbot, lambda: controller.state == "paused", message="the pause's answer")
+    assert controller.timer.interval() == SLOWEST_POLL_MS  # answered: back to the plots' pace
+    controller.poll_every(0.1)
+    assert controller.timer.interval() == 100  # a redraw interval learnt meanwhile still counts
+    controller.resume()
+    assert controller.timer.interval() == FRAME_MS
+    wait_until(qtbot, lambda: controller.state == "running", message="the resume's answer")
+    assert controller.timer.interval() == 100
+    controller.poll_every(1.0)
+    controller.stop()
+    assert controller.timer.interval() == FRAME_MS
+    wait_until(qtbot, lambda: not window.session.active, message="the stop's answer")
