@@ -20,6 +20,7 @@ from engine.checkpoint import checkpoint_event
 from engine.failures import failure_event, is_out_of_memory, release_memory
 from engine.spec import ExperimentSpec
 from engine.memory import estimate_memory, memory_bound
+from engine.thread_fit import ThreadFit, can_fit
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -180,6 +181,7 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
     Exceptions end the run with a RunFailed event (never an exception to the caller).
     """
     reason = "completed"
+    fit = ThreadFit() if can_fit() else None  # fewer torch threads while other programs crowd the cores
     try:
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
                          trainer.parameter_count, trainer.total_steps, trainer.step,
@@ -215,6 +217,8 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
                 emit([StateChanged("running", trainer.step)])
                 paused_at = None
             trainer.train_step()
+            if fit is not None:
+                fit.check()
             events = []
             if trainer.evaluation_due():
                 events += trainer.flush()
@@ -245,6 +249,9 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
         del exc  # its traceback holds the failed step's tensors
         emit([*_last_state(trainer, failure), failure])
         reason = "failed"
+    finally:
+        if fit is not None:
+            fit.restore()
     return reason
 
 

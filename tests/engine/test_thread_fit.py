@@ -1,0 +1,146 @@
+"""Torch's threads fitted to the cores other programs leave free (engine.thread_fit)."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+import engine.runner
+from engine.runner import RunControl, run_training
+from engine.thread_fit import (CHECK_SECONDS, CROWDED, FIRST_RETRY_SECONDS, ThreadFit, can_fit, read_schedstats,
+                               waiting_share)
+from engine.training import Trainer
+from tests.engine.helpers import small_spec
+
+HAS_SCHEDSTAT = os.path.exists(f"/proc/self/task/{os.getpid()}/schedstat")
+
+
+class Machine:
+    """A fake clock and kernel: each tick of `seconds` the process's one thread
+    runs and waits in the proportion `crowding` says."""
+
+    def __init__(self):
+        self.now, self.run_ns, self.wait_ns, self.crowding = 0.0, 0, 0, 0.0
+        self.threads_set: list[int] = []
+        self.changed_at: list[float] = []
+
+    def set_threads(self, threads: int) -> None:
+        self.threads_set.append(threads)
+        self.changed_at.append(self.now)
+
+    def tick(self, seconds: float) -> None:
+        self.now += seconds
+        self.wait_ns += int(seconds * 1e9 * self.crowding)
+        self.run_ns += int(seconds * 1e9 * (1 - self.crowding))
+
+    def fit(self, most: int = 2) -> ThreadFit:
+        return ThreadFit(clock=lambda: self.now, read=lambda: {"1": (self.run_ns, self.wait_ns)},
+                         set_threads=self.set_threads, most=most)
+
+    def run(self, fit: ThreadFit, seconds: float, step: float = 0.1) -> None:
+        for _ in range(round(seconds / step)):
+            self.tick(step)
+            fit.check()
+
+
+def test_a_crowded_machine_gets_one_thread_fewer_and_an_idle_one_keeps_them_all():
+    machine = Machine()
+    fit = machine.fit(most=4)
+    machine.run(fit, 60)
+    assert machine.threads_set == [] and fit.threads == 4  # idle: nothing changes
+    machine.crowding, crowded_from = 0.5, machine.now
+    machine.run(fit, 3.5 * CHECK_SECONDS + FIRST_RETRY_SECONDS / 2)  # before a thread more is tried
+    assert machine.threads_set == [3, 2, 1]  # one fewer at a time, down to one
+    first, *later = machine.changed_at
+    assert crowded_from < first <= crowded_from + 2 * CHECK_SECONDS + 0.2
+    assert all(b - a >= CHECK_SECONDS for a, b in zip(machine.changed_at, later))  # each count measured first
+    machine.crowding = CROWDED * 0.8  # waiting, but not enough to give up a thread for
+    fit, machine.threads_set[:] = machine.fit(most=2), []
+    machine.run(fit, 30)
+    assert machine.threads_set == []
+
+
+def test_a_thread_more_is_tried_again_later_and_kept_once_a_core_is_free():
+    machine = Machine()
+    fit = machine.fit(most=2)
+    machine.crowding = 0.5
+    machine.run(fit, CHECK_SECONDS * 1.1)
+    assert machine.threads_set == [1]
+    machine.crowding = 0.0  # one thread no longer waits: it cannot tell whether a second would
+    machine.run(fit, FIRST_RETRY_SECONDS * 0.9)
+    assert machine.threads_set == [1]
+    machine.crowding = 0.4  # the try: two threads crowd the cores again
+    machine.run(fit, FIRST_RETRY_SECONDS * 0.2 + CHECK_SECONDS * 1.1)
+    assert machine.threads_set == [1, 2, 1]
+    machine.crowding = 0.0
+    machine.run(fit, FIRST_RETRY_SECONDS * 1.5)
+    assert machine.threads_set == [1, 2, 1]  # a failed try doubles the wait for the next
+    machine.run(fit, FIRST_RETRY_SECONDS * 0.6 + CHECK_SECONDS * 1.1)
+    assert machine.threads_set == [1, 2, 1, 2] and fit.threads == 2  # held: kept
+    machine.run(fit, 120)
+    assert machine.threads_set == [1, 2, 1, 2]
+    machine.crowding = 0.5
+    machine.run(fit, CHECK_SECONDS * 1.1)
+    fit.restore()
+    assert machine.threads_set[-2:] == [1, 2] and fit.threads == 2
+
+
+def test_waiting_share_adds_up_the_threads_including_those_started_since():
+    before = {"10": (1000, 0), "11": (500, 500)}
+    after = {"10": (2000, 1000), "11": (500, 500), "12": (1000, 1000)}
+    assert waiting_share(before, after) == pytest.approx(2000 / 4000)
+    assert waiting_share(after, after) == 0.0
+
+
+@pytest.mark.skipif(not HAS_SCHEDSTAT, reason="the kernel counts no waiting (/proc/self/task/*/schedstat)")
+def test_the_kernel_counts_the_waiting_when_other_processes_keep_every_core_busy():
+    """The signal itself, measured: this thread spinning beside twice as many spinning
+    processes as cores waits for a core most of the time; alone, hardly at all."""
+    def spin_share(seconds: float = 0.6) -> float:
+        before = read_schedstats()
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+        return waiting_share(before, read_schedstats())
+
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2 * os.cpu_count())]
+    try:
+        time.sleep(0.3)
+        crowded = spin_share()
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+    assert crowded > CROWDED + 0.1, crowded
+    assert crowded > spin_share() + 0.1
+
+
+def test_a_pinned_count_is_left_alone(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert not can_fit()
+
+
+def test_the_run_loop_fits_the_threads_while_it_trains_and_puts_them_back(monkeypatch):
+    """run_training checks between steps and restores torch's count at the end."""
+    machine = Machine()
+    machine.crowding = 0.6
+    monkeypatch.setattr(engine.runner, "can_fit", lambda: True)
+    monkeypatch.setattr(engine.runner, "ThreadFit", lambda: machine.fit(most=2))
+    counts_seen = []
+    trainer = Trainer(small_spec(training__steps=40, probes__every=0))
+    train_step = trainer.train_step
+
+    def step():
+        train_step()
+        machine.tick(0.2)
+        counts_seen.append(machine.threads_set[-1] if machine.threads_set else 2)
+
+    trainer.train_step = step
+    before = torch.get_num_threads()
+    assert run_training(trainer, RunControl(), lambda events: None) == "completed"
+    assert 1 in counts_seen and counts_seen[0] == 2
+    assert machine.threads_set[-1] == 2  # restored
+    assert torch.get_num_threads() == before
