@@ -10,7 +10,8 @@ The signal is the training's own threads: the kernel counts the time each
 waited for a core (/proc/self/task/*/schedstat). Waiting more than a quarter of
 the time means the cores are shared, and one thread fewer is tried; a thread
 more is tried again after a while (sooner when the last try held), and kept if
-the waiting stays low. Where the kernel has no such count, or the person pinned
+the waiting stays low. The next run in the process starts from the count that
+fitted last (a window trains many). Where the kernel has no such count, or the person pinned
 the count (OMP_NUM_THREADS), nothing changes. Different thread counts can round
 a Transformer's sums differently (2e-7 in a loss), as another machine does.
 """
@@ -32,6 +33,7 @@ CROWDED = 0.25  # waiting for a core more than this share of the time: one threa
 FIRST_RETRY_SECONDS = 10.0  # a thread more is tried this long after a change...
 LONGEST_RETRY_SECONDS = 160.0  # ...twice as long after each try that failed, up to this
 TASKS = Path("/proc/self/task")
+FITTED: dict[int, int] = {}  # torch's count -> what fitted last, for the next run in this process
 
 
 def read_schedstats() -> dict[str, tuple[int, int]]:
@@ -77,7 +79,9 @@ class ThreadFit:
                  set_threads: Callable[[int], None] = torch.set_num_threads, most: int | None = None):
         self.clock, self.read, self.set_threads = clock, read, set_threads
         self.most = most or torch.get_num_threads()
-        self.threads = self.most
+        self.threads = FITTED.get(self.most, self.most)
+        if self.threads != self.most:
+            self.set_threads(self.threads)
         self.retry_after = FIRST_RETRY_SECONDS
         self.changed_at = self.checked_at = clock()
         self.last = read()
@@ -106,10 +110,12 @@ class ThreadFit:
         log.info("training on %d torch threads instead of %d: %s", threads, self.threads, why)
         self.set_threads(threads)
         self.threads, self.changed_at = threads, now
+        FITTED[self.most] = threads
         self.last = self.read()  # what the new count does, from now
         self.checked_at = now
 
     def restore(self) -> None:
+        """torch's own count back, for whatever else this process runs."""
         if self.threads != self.most:
             self.set_threads(self.most)
             self.threads = self.most

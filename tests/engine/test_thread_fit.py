@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import engine.runner
+import engine.thread_fit
 from engine.runner import RunControl, run_training
 from engine.thread_fit import (CHECK_SECONDS, CROWDED, FIRST_RETRY_SECONDS, ThreadFit, can_fit, read_schedstats,
                                waiting_share)
@@ -16,6 +17,11 @@ from engine.training import Trainer
 from tests.engine.helpers import small_spec
 
 HAS_SCHEDSTAT = os.path.exists(f"/proc/self/task/{os.getpid()}/schedstat")
+
+
+@pytest.fixture(autouse=True)
+def nothing_fitted_yet(monkeypatch):
+    monkeypatch.setattr(engine.thread_fit, "FITTED", {})
 
 
 class Machine:
@@ -86,6 +92,18 @@ def test_a_thread_more_is_tried_again_later_and_kept_once_a_core_is_free():
     machine.run(fit, CHECK_SECONDS * 1.1)
     fit.restore()
     assert machine.threads_set[-2:] == [1, 2] and fit.threads == 2
+
+
+def test_the_next_run_starts_from_the_count_that_fitted_last():
+    machine = Machine()
+    fit = machine.fit(most=2)
+    machine.crowding = 0.5
+    machine.run(fit, CHECK_SECONDS * 1.1)
+    fit.restore()
+    assert machine.threads_set == [1, 2]
+    following = machine.fit(most=2)
+    assert machine.threads_set == [1, 2, 1] and following.threads == 1
+    assert machine.fit(most=4).threads == 4  # what fitted one count says nothing of another
 
 
 def test_waiting_share_adds_up_the_threads_including_those_started_since():
