@@ -20,7 +20,7 @@ from engine.checkpoint import checkpoint_event
 from engine.failures import failure_event, is_out_of_memory, release_memory
 from engine.spec import ExperimentSpec
 from engine.memory import estimate_memory, memory_bound
-from engine.thread_fit import ThreadFit, can_fit
+from engine.thread_fit import fit_for_this_process
 from engine.training import Trainer
 
 Emit = Callable[[list], None]
@@ -181,8 +181,10 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
     Exceptions end the run with a RunFailed event (never an exception to the caller).
     """
     reason = "completed"
-    fit = ThreadFit() if can_fit() else None  # fewer torch threads while other programs crowd the cores
+    fit = fit_for_this_process()  # fewer torch threads while other programs crowd the cores
     try:
+        if fit is not None:
+            fit.begin()
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),
                          trainer.parameter_count, trainer.total_steps, trainer.step,
                          trainer.shape_summary_text(), trainer.precision.name)])

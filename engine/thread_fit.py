@@ -33,7 +33,7 @@ CROWDED = 0.25  # waiting for a core more than this share of the time: one threa
 FIRST_RETRY_SECONDS = 10.0  # a thread more is tried this long after a change...
 LONGEST_RETRY_SECONDS = 160.0  # ...twice as long after each try that failed, up to this
 TASKS = Path("/proc/self/task")
-FITTED: dict[int, int] = {}  # torch's count -> what fitted last, for the next run in this process
+SHARED: dict[int, "ThreadFit"] = {}  # torch's count -> this process's fit, which runs carry on
 
 
 def read_schedstats() -> dict[str, tuple[int, int]]:
@@ -70,22 +70,36 @@ def can_fit() -> bool:
         return False
 
 
+def fit_for_this_process() -> "ThreadFit | None":
+    """The fit each run in this process carries on (short runs each end before a
+    check, and a window trains many), or None where the count is not to change."""
+    if not can_fit():
+        return None
+    most = torch.get_num_threads()
+    if most not in SHARED:
+        SHARED[most] = ThreadFit(most=most)
+    return SHARED[most]
+
+
 class ThreadFit:
-    """Called between steps (`check()`); changes torch's thread count at most once
-    every CHECK_SECONDS and puts the original back at `restore()`."""
+    """A run calls `begin()`, `check()` between steps and `restore()` at its end;
+    the count changes at most once every CHECK_SECONDS."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
                  read: Callable[[], dict] = read_schedstats,
                  set_threads: Callable[[int], None] = torch.set_num_threads, most: int | None = None):
         self.clock, self.read, self.set_threads = clock, read, set_threads
         self.most = most or torch.get_num_threads()
-        self.threads = FITTED.get(self.most, self.most)
-        if self.threads != self.most:
-            self.set_threads(self.threads)
+        self.threads = self.most
         self.retry_after = FIRST_RETRY_SECONDS
         self.changed_at = self.checked_at = clock()
         self.last = read()
         self.trying_more = False
+
+    def begin(self) -> None:
+        """A run starts (on its own thread, whose count is torch's own): the fitted count."""
+        if self.threads != self.most:
+            self.set_threads(self.threads)
 
     def check(self) -> None:
         now = self.clock()
@@ -110,12 +124,11 @@ class ThreadFit:
         log.info("training on %d torch threads instead of %d: %s", threads, self.threads, why)
         self.set_threads(threads)
         self.threads, self.changed_at = threads, now
-        FITTED[self.most] = threads
         self.last = self.read()  # what the new count does, from now
         self.checked_at = now
 
     def restore(self) -> None:
-        """torch's own count back, for whatever else this process runs."""
+        """torch's own count back for whatever else this thread runs; the fitted one
+        is kept for the next run's `begin()`."""
         if self.threads != self.most:
             self.set_threads(self.most)
-            self.threads = self.most

@@ -21,7 +21,7 @@ HAS_SCHEDSTAT = os.path.exists(f"/proc/self/task/{os.getpid()}/schedstat")
 
 @pytest.fixture(autouse=True)
 def nothing_fitted_yet(monkeypatch):
-    monkeypatch.setattr(engine.thread_fit, "FITTED", {})
+    monkeypatch.setattr(engine.thread_fit, "SHARED", {})
 
 
 class Machine:
@@ -91,19 +91,29 @@ def test_a_thread_more_is_tried_again_later_and_kept_once_a_core_is_free():
     machine.crowding = 0.5
     machine.run(fit, CHECK_SECONDS * 1.1)
     fit.restore()
-    assert machine.threads_set[-2:] == [1, 2] and fit.threads == 2
+    assert machine.threads_set[-2:] == [1, 2]
 
 
-def test_the_next_run_starts_from_the_count_that_fitted_last():
+def test_runs_carry_on_the_fit_short_runs_included(monkeypatch):
+    """The next run starts from the count that fitted last, and the checks and the
+    tries of a thread more go on across runs shorter than a check."""
+    monkeypatch.setattr(engine.thread_fit, "can_fit", lambda: True)
     machine = Machine()
-    fit = machine.fit(most=2)
+    monkeypatch.setattr(engine.thread_fit, "ThreadFit", lambda most: machine.fit(most=2))  # the tests run on one
+    fit = engine.thread_fit.fit_for_this_process()
+    assert engine.thread_fit.fit_for_this_process() is fit
     machine.crowding = 0.5
-    machine.run(fit, CHECK_SECONDS * 1.1)
-    fit.restore()
-    assert machine.threads_set == [1, 2]
-    following = machine.fit(most=2)
-    assert machine.threads_set == [1, 2, 1] and following.threads == 1
-    assert machine.fit(most=4).threads == 4  # what fitted one count says nothing of another
+    for _ in range(4):  # short runs: 0.8 s each
+        fit.begin()
+        machine.run(fit, 0.8)
+        fit.restore()
+    assert machine.threads_set[:3] == [1, 2, 1]  # fitted in the third run, the fourth began with it
+    machine.crowding = 0.0
+    for _ in range(20):
+        fit.begin()
+        machine.run(fit, 0.8)
+        fit.restore()
+    assert fit.threads == 2  # the core came free, and a try found it across runs
 
 
 def test_waiting_share_adds_up_the_threads_including_those_started_since():
@@ -145,8 +155,7 @@ def test_the_run_loop_fits_the_threads_while_it_trains_and_puts_them_back(monkey
     """run_training checks between steps and restores torch's count at the end."""
     machine = Machine()
     machine.crowding = 0.6
-    monkeypatch.setattr(engine.runner, "can_fit", lambda: True)
-    monkeypatch.setattr(engine.runner, "ThreadFit", lambda: machine.fit(most=2))
+    monkeypatch.setattr(engine.runner, "fit_for_this_process", lambda: machine.fit(most=2))
     counts_seen = []
     trainer = Trainer(small_spec(training__steps=40, probes__every=0))
     train_step = trainer.train_step
