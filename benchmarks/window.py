@@ -123,6 +123,8 @@ def redraw_fps(app, points: int = 1_000_000, frames: int = 60) -> float:
         panel.graphics.viewport().repaint()
     elapsed = time.perf_counter() - began
     panel.close()
+    panel.deleteLater()  # before the application: a widget left to Python's exit crashed it there
+    app.processEvents()
     return frames / elapsed
 
 
@@ -271,6 +273,8 @@ def window_targets(app, args) -> None:
     late = window_rate(app, window, spec, args.steps, lateness_timer=True)[1]
     window.dialogs.save_discard_or_cancel = lambda *_question: "discard"  # nothing to keep
     window.close()
+    window.deleteLater()
+    app.processEvents()
 
     fps = redraw_fps(app)
     print(f"LSTM language model (shakespeare, 64 steps x 32), {args.steps} steps x {args.rounds} rounds, CPU")
