@@ -10,10 +10,11 @@ The signal is the training's own threads: the kernel counts the time each
 waited for a core (/proc/self/task/*/schedstat). Waiting more than a quarter of
 the time means the cores are shared, and one thread fewer is tried; a thread
 more is tried again after a while (sooner when the last try held), and kept if
-the waiting stays low. The next run in the process starts from the count that
-fitted last (a window trains many). Where the kernel has no such count, or the person pinned
-the count (OMP_NUM_THREADS), nothing changes. Different thread counts can round
-a Transformer's sums differently (2e-7 in a loss), as another machine does.
+the waiting stays low. Every run in the process carries the fit on (a window
+trains many, some shorter than a check). Where the kernel has no such count, or
+the person pinned the count (OMP_NUM_THREADS), nothing changes. Different
+thread counts can round a Transformer's sums differently (2e-7 in a loss), as
+another machine does.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Drives an engine host for the window: starts runs, pulls their events on a
-timer (at most every 33 ms, never one signal per step; as seldom as the plots
-redraw need, up to half a second; at the frame rate while a pause, step or stop
+timer (at most every 33 ms, never one signal per step; at half the plots' redraw
+interval, up to half a second; at the frame rate while a pause, step or stop
 awaits its answer), adds them to the run's history, and hands each pull's batch
 to the window at once."""
 
@@ -14,8 +14,9 @@ from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, StateC
 
 FRAME_MS = 33
 # Half the slowest redraw interval (a second): each pull wakes the window's thread, and
-# the engine's to batch, taking a core from the training; on 2 busy cores pulls every
-# 100 ms cost the window more than its redraws (py-spy). A control is answered at once.
+# the engine's to batch, taking a core from the training; on 2 cores pulls every 100 ms
+# cost the window's thread about as much as its redraws (py-spy). Controls are answered
+# at the frame rate all the same (ANSWER_WAIT_SECONDS).
 SLOWEST_POLL_MS = 500
 ANSWER_WAIT_SECONDS = 2.0  # the frame rate after a control, until its answer comes or this passes
 ANSWERS = (StateChanged, RunStarted, RunFinished, RunFailed)
