@@ -44,6 +44,7 @@ from engine.models import compute_loss
 from engine.training import Trainer
 
 WARM_STEPS = 3  # compiling happens in the first step; the next two settle the caches
+CACHES: list[str] = []  # the fresh inductor caches, removed at the end
 
 
 class Variant:
@@ -129,7 +130,8 @@ def measure(name: str, overrides: dict, args) -> None:
     for variant in list(variants):
         try:
             if variant.compiled:
-                os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="seqlab-compile-bench-")
+                CACHES.append(tempfile.mkdtemp(prefix="seqlab-compile-bench-"))
+                os.environ["TORCHINDUCTOR_CACHE_DIR"] = CACHES[-1]
                 torch._dynamo.reset()
                 variant.recompile()
                 torch._dynamo.utils.counters.clear()
@@ -179,9 +181,13 @@ def main() -> None:
     print(machine_line(args))
     print(f"device {args.device}, torch.compile mode {args.mode or 'default'}, Python {sys.version.split()[0]}, "
           f"C++ compiler {shutil.which('c++') or shutil.which('g++') or 'none found'}")
-    with BusyCores(args.load == "busy"):
-        for name in args.models.split(","):
-            measure(name, MODELS[name], args)
+    try:
+        with BusyCores(args.load == "busy"):
+            for name in args.models.split(","):
+                measure(name, MODELS[name], args)
+    finally:
+        for cache in CACHES:
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":
