@@ -63,7 +63,7 @@ RAY_NOT_INSTALLED = QT_TRANSLATE_NOOP("Engine", "sweeps run on Ray, which is not
                                                 "pip install 'ray[tune]'")
 DEVICE_NEEDS_GPUS = QT_TRANSLATE_NOOP("Engine", "training.device={device} needs GPUs per trial (a fraction lets "
                                                 "several trials share one GPU)")
-TRIAL_TOO_BIG = QT_TRANSLATE_NOOP("Engine", "each trial asks for {asked} {kind}; {where} has {has}")
+TRIAL_TOO_BIG = QT_TRANSLATE_NOOP("Engine", "{kind} per trial: {asked} asked, {where} has {has}")
 THIS_MACHINE = QT_TRANSLATE_NOOP("Engine", "this machine")  # TRIAL_TOO_BIG's {where} for an embedded Ray
 SWEEP_FAILED = QT_TRANSLATE_NOOP("Engine", "the sweep failed: {error}")
 TRIAL_REFUSED = QT_TRANSLATE_NOOP("Engine", "the trial {where}: {message}")

@@ -704,10 +704,6 @@ Everything is still here, in this window, trained runs included. Save it somewhe
         <translation>다른 프로그램(잠금 파일이 쓰는 중이거나 손상되어 이름을 알 수 없습니다)</translation>
     </message>
     <message>
-        <source>each trial asks for {asked} {kind}; {where} has {has}</source>
-        <translation>시행마다 {kind} {asked}개를 요청하지만 {where}에는 {has}개뿐입니다</translation>
-    </message>
-    <message>
         <source>this machine</source>
         <translation>이 컴퓨터</translation>
     </message>
@@ -1086,6 +1082,10 @@ Everything is still here, in this window, trained runs included. Save it somewhe
     <message>
         <source>training.device={device} needs GPUs per trial (a fraction lets several trials share one GPU)</source>
         <translation>training.device={device}에는 시행당 GPU가 필요합니다 (분수로 주면 여러 시행이 GPU 하나를 나눠 씁니다)</translation>
+    </message>
+    <message>
+        <source>{kind} per trial: {asked} asked, {where} has {has}</source>
+        <translation>시행당 {kind}: {asked}개를 요청했지만 {where}에는 {has}개뿐입니다</translation>
     </message>
     <message>
         <source>the sweep failed: {error}</source>

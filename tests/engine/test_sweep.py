@@ -225,8 +225,8 @@ def test_stop_early_ends_trailing_trials_and_keeps_them_as_far_as_they_got(local
 
 
 def test_a_trial_asking_for_more_than_ray_has_is_refused_not_left_waiting(local_ray, tmp_path, capsys):
-    for flag, message in (("--gpus-per-trial=1", "each trial asks for 1 GPUs; this machine has 0"),
-                          ("--cpus-per-trial=3", "each trial asks for 3 CPUs; this machine has 2")):
+    for flag, message in (("--gpus-per-trial=1", "GPUs per trial: 1 asked, this machine has 0"),
+                          ("--cpus-per-trial=3", "CPUs per trial: 3 asked, this machine has 2")):
         code = main(["sweep", *SMALL, "--steps", "20", "--vary", "model.cell=gru,lstm", flag,
                      "--project", str(tmp_path / "p.seqlab")])
         assert code == 2 and message in capsys.readouterr().err
