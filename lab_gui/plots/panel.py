@@ -201,8 +201,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
         axis.setTextPen(theme.foreground)  # also redraws the label in labelStyle
         axis.setTickFont(tick_font)
         without_si_prefix(axis)  # "(x0.001)" beside an accuracy reads as an error
-        # Log axes label decades only: minor-tick labels overlap on short plots.
-        axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
+        label_levels(axis)
     if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
         plot.showGrid(x=True, y=True, alpha=0.25)
     if plot.titleLabel is not None and plot.titleLabel.text:
@@ -299,17 +298,65 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
     for name in ("left", "bottom"):
         without_si_prefix(plot.getAxis(name))
     for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
         # Qt keeps each axis as a pixmap until the axis itself changes: replaying its
         # QPicture of tick labels at every repaint of the plot cost a third of the
         # window's time while training (py-spy, benchmarks/window.py).
-        plot.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        set_log_mode = axis.setLogMode
+
+        def set_log_mode_and_levels(*args, axis=axis, set_log_mode=set_log_mode, **kwargs) -> None:
+            set_log_mode(*args, **kwargs)
+            label_levels(axis)
+
+        axis.setLogMode = set_log_mode_and_levels  # an axis made logarithmic later (a log scale box)
+        thin_log_labels(axis)
     return plot
+
+
+def label_levels(axis: pg.AxisItem) -> None:
+    """A log axis writes its first tick level only: thin_log_labels puts there
+    the ticks that have room for a label."""
+    axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
+
+
+def thin_log_labels(axis: pg.AxisItem) -> None:
+    """On a log axis spanning about a decade pyqtgraph labels every minor tick in
+    one level: 2, 1, 0.9, 0.8 ... 0.2 piled up on the loss plot in a short dock.
+    The ticks stay, with their grid lines; labels go to the decades first, then
+    the 2s and 5s, then the rest, each at least 1.5 lines from the others."""
+    original = axis.logTickValues
+
+    def log_tick_values(low: float, high: float, size: float, standard, axis=axis, original=original):
+        levels = original(low, high, size, standard)
+        values = sorted({float(v) for _, level in levels for v in level})
+        if not values or high <= low:
+            return levels
+        line = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).height()
+        room = 1.5 * line * (high - low) / max(size, 1.0)  # in decades
+
+        def rank(value: float) -> int:
+            within = value - np.floor(value + 1e-9)
+            if within < 1e-6:
+                return 0
+            return 1 if min(abs(within - np.log10(2)), abs(within - np.log10(5))) < 1e-6 else 2
+
+        labelled: list[float] = []
+        for value in sorted(values, key=lambda v: (rank(v), v)):
+            if all(abs(value - other) >= room for other in labelled):
+                labelled.append(value)
+        return [(None, sorted(labelled)), (None, [v for v in values if v not in labelled])]
+
+    axis.logTickValues = log_tick_values
 
 
 def label_colour_bar(heatmap, text: str) -> None:
     """The colour bar of `heatmap` named `text` (marked with QT_TRANSLATE_NOOP("Plots", …)),
     in the window's language."""
     follow_language(heatmap.colour_bar, lambda bar: bar.getAxis("left").setLabel(words(text)))
+
+
+END_LABEL_GAP = 0.15  # of the data's span in decades: an end label nearer a decade's is left out
 
 
 def label_decades(plot: pg.PlotItem, values) -> None:
@@ -323,7 +370,10 @@ def label_decades(plot: pg.PlotItem, values) -> None:
         return
     low, high = np.log10(values.min()), np.log10(values.max())
     decades = list(range(int(np.floor(low)), int(np.ceil(high)) + 1))
-    ticks = [(d, f"1e{d}" if abs(d) > 2 else f"{10.0 ** d:g}") for d in decades]
-    if len([d for d in decades if low <= d <= high]) < 2:
-        ticks += [(float(v), f"{10.0 ** v:.2g}") for v in (low, high)]
+    ticks = [(d, f"{10.0 ** d:g}") for d in decades]
+    inside = [d for d in decades if low <= d <= high]
+    if len(inside) < 2:
+        # the ends too, unless one sits on a decade's label (0.0099 under 0.01 overlapped)
+        gap = END_LABEL_GAP * max(high - low, 1e-9)
+        ticks += [(float(v), f"{10.0 ** v:.2g}") for v in (low, high) if all(abs(v - d) > gap for d in decades)]
     axis.setTicks([ticks, []])

@@ -114,6 +114,9 @@ class SweepPanel(PlotPanel):
     def refresh(self) -> None:
         progress = self.progress
         record = progress.record
+        # no sweep, no empty table: the plots and the line saying how to start one fit a short dock
+        self.grid.setVisible(record is not None)
+        self.tally.setVisible(record is not None)
         if record is None:
             self.tally.setText("")
         else:

@@ -93,6 +93,49 @@ def test_probe_step_labels_never_overlap_on_a_short_heatmap(qtbot):
     assert all((b - a) * pixels_per_row >= line for a, b in zip(rows, rows[1:]))
 
 
+def test_log_axis_labels_keep_a_line_and_a_half_apart_however_short_the_plot(qtbot):
+    """The loss plot's log scale over about a decade labelled every minor tick
+    (2, 1, 0.9 ... 0.2) one over another in a short dock; the ticks stay."""
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QApplication
+
+    from lab_gui.plots.loss import LossPanel
+
+    panel = LossPanel()
+    qtbot.addWidget(panel)
+    panel.log_scale.setChecked(False)
+    panel.log_scale.setChecked(True)  # turned logarithmic after the theme was applied, as a person does
+    axis = panel.loss_plot.getAxis("left")
+    line = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
+    low, high = math.log10(0.15), math.log10(2.5)
+    counts = []
+    for pixels in (80, 160, 600):
+        labelled, unlabelled = [values for _, values in axis.tickValues(low, high, pixels)]
+        assert axis.style["maxTextLevel"] == 0  # only the first level is written
+        assert 0.0 in labelled  # the decade first
+        per_decade = pixels / (high - low)
+        assert all((b - a) * per_decade >= 1.5 * line - 1e-6 for a, b in zip(labelled, labelled[1:])), pixels
+        assert len(labelled) + len(unlabelled) == 10  # 0.2 ... 0.9, 1, 2: every tick kept
+        counts.append(len(labelled))
+    assert counts[0] <= 3 < counts[-1]  # more labels where there is room for them
+
+
+def test_a_profile_s_end_labels_never_sit_on_a_decade_s(qtbot):
+    """0.0099 under 0.01 and 1e-3 beside 0.00082 were drawn one over the other."""
+    from lab_gui.plots.panel import END_LABEL_GAP, label_decades
+
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    plot = widget.getPlotItem()
+    for values, names in (([0.00082, 0.002, 0.0099], ["0.0001", "0.001", "0.01"]),  # both ends on decades
+                          ([0.0003, 0.002, 0.0099], ["0.0001", "0.0003", "0.001", "0.01"])):
+        label_decades(plot, values)
+        ticks = sorted(plot.getAxis("left")._tickLevels[0])
+        span = math.log10(max(values)) - math.log10(min(values))
+        assert all(b - a > END_LABEL_GAP * span for (a, _), (b, _) in zip(ticks, ticks[1:])), ticks
+        assert [name for _, name in ticks] == names
+
+
 def test_a_redraw_of_the_growing_loss_curve_is_painted_once(qtbot, monkeypatch):
     """The auto ranges are settled before the paint: pyqtgraph settled them while
     painting and asked for a second paint, twice the cost of every live redraw."""

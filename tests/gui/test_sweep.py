@@ -191,10 +191,12 @@ def test_closing_the_project_stops_the_sweep_and_an_opened_project_shows_its_swe
     assert document.new_project()  # saved: nothing to ask
     assert host.stops == 1 and not window.sweeps.running
     assert panel.grid.rowCount() == 0 and panel.message.text().startswith("No sweep yet")
+    assert panel.grid.isHidden() and panel.tally.isHidden()  # no empty table crowding the line in a short dock
     window.docks["sweep"].hide()
     assert document.open_file(path)
     assert window.docks["sweep"].isVisible()
     assert panel.grid.rowCount() == 4 and [panel.grid.item(r, 1).text() for r in range(4)].count("pending") == 2
+    assert panel.grid.isVisible()
     assert panel.tally.text().startswith("sweep-1 (model.cell): 2/4 trials done") and panel.has_data()
     assert panel.continue_button.isEnabled()
 
