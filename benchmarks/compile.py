@@ -14,10 +14,11 @@ pre-made batches:
   compiled (a fused optimizer is one opaque kernel: nothing left to compile).
 
 Compile time is the first steps' wall time beyond what as many steady steps
-take. "cold" is with an empty inductor cache (a fresh folder for each variant:
-models share graphs, the embedding and the head); "warm" compiles again after
-torch._dynamo.reset(), as a second run in a new process would, with the
-on-disk caches from the cold compile. "graphs" counts what dynamo captured:
+take. "cold" is with empty inductor and triton caches, in memory and on disk
+(torch._inductor.utils.fresh_cache, for each variant: models share graphs, the
+embedding and the head); "warm" compiles again with nothing in memory
+(torch._dynamo.reset and clear_caches), as a second run in a new process would,
+with the on-disk caches from the cold compile. "graphs" counts what dynamo captured:
 more than one for a function means graph breaks, which run eagerly between. The steady rates come
 from alternating rounds, the order rotating, ratios taken within each round.
 
@@ -30,21 +31,19 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 import torch
+from torch._inductor.utils import clear_caches, fresh_cache
 
 from harness import MODELS, BusyCores, add_machine_arguments, machine_line, set_threads, spec_for, sync
 from engine.models import compute_loss
 from engine.training import Trainer
 
 WARM_STEPS = 3  # compiling happens in the first step; the next two settle the caches
-CACHES: list[str] = []  # the fresh inductor caches, removed at the end
 
 
 class Variant:
@@ -129,19 +128,21 @@ def measure(name: str, overrides: dict, args) -> None:
     graphs: dict[str, int] = {}
     for variant in list(variants):
         try:
-            if variant.compiled:
-                CACHES.append(tempfile.mkdtemp(prefix="seqlab-compile-bench-"))
-                os.environ["TORCHINDUCTOR_CACHE_DIR"] = CACHES[-1]
+            if not variant.compiled:
+                first_steps_beyond_steady(variant, batches, trainer.device)  # the same warm-up as the others
+                continue
+            with fresh_cache():  # empty inductor and triton caches, in memory and on disk
                 torch._dynamo.reset()
                 variant.recompile()
                 torch._dynamo.utils.counters.clear()
-            cold = first_steps_beyond_steady(variant, batches, trainer.device)
-            if variant.compiled:
+                cold = first_steps_beyond_steady(variant, batches, trainer.device)
                 graphs[variant.name] = torch._dynamo.utils.counters["stats"]["unique_graphs"]
-                torch._dynamo.reset()  # what a new process starts from, the on-disk caches kept
+                # what a new process starts from: nothing in memory, the caches on disk kept
+                torch._dynamo.reset()
+                clear_caches()
                 variant.recompile()
                 warm = first_steps_beyond_steady(variant, batches, trainer.device)
-                compile_seconds[variant.name] = (cold, warm)
+            compile_seconds[variant.name] = (cold, warm)
         except Exception as exc:  # a compiler missing or failing is a finding, not a crash
             print(f"  {name}: {variant.name} failed: {str(exc).splitlines()[0][:200]}", flush=True)
             variants.remove(variant)
@@ -181,13 +182,9 @@ def main() -> None:
     print(machine_line(args))
     print(f"device {args.device}, torch.compile mode {args.mode or 'default'}, Python {sys.version.split()[0]}, "
           f"C++ compiler {shutil.which('c++') or shutil.which('g++') or 'none found'}")
-    try:
-        with BusyCores(args.load == "busy"):
-            for name in args.models.split(","):
-                measure(name, MODELS[name], args)
-    finally:
-        for cache in CACHES:
-            shutil.rmtree(cache, ignore_errors=True)
+    with BusyCores(args.load == "busy"):
+        for name in args.models.split(","):
+            measure(name, MODELS[name], args)
 
 
 if __name__ == "__main__":

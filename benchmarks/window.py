@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import PySide6  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from harness import (LAST_RUN, MODELS, BusyCores, add_machine_arguments, alternate,  # noqa: E402
@@ -123,9 +123,15 @@ def redraw_fps(app, points: int = 1_000_000, frames: int = 60) -> float:
         panel.graphics.viewport().repaint()
     elapsed = time.perf_counter() - began
     panel.close()
-    panel.deleteLater()  # before the application: a widget left to Python's exit crashed it there
-    app.processEvents()
+    delete_now(panel)
     return frames / elapsed
+
+
+def delete_now(widget) -> None:
+    """Destroyed before the application: a widget left to Python's exit crashed it
+    there (rc 139). processEvents() outside an event loop leaves deferred deletes be."""
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 # Time to the first painted frame, each launch a fresh interpreter. A script's
@@ -273,8 +279,7 @@ def window_targets(app, args) -> None:
     late = window_rate(app, window, spec, args.steps, lateness_timer=True)[1]
     window.dialogs.save_discard_or_cancel = lambda *_question: "discard"  # nothing to keep
     window.close()
-    window.deleteLater()
-    app.processEvents()
+    delete_now(window)
 
     fps = redraw_fps(app)
     print(f"LSTM language model (shakespeare, 64 steps x 32), {args.steps} steps x {args.rounds} rounds, CPU")

@@ -181,8 +181,9 @@ def run_training(trainer: Trainer, control: RunControl, emit: Emit,
     Exceptions end the run with a RunFailed event (never an exception to the caller).
     """
     reason = "completed"
-    fit = fit_for_this_process()  # fewer torch threads while other programs crowd the cores
+    fit = None
     try:
+        fit = fit_for_this_process()  # fewer torch threads while other programs crowd the cores
         if fit is not None:
             fit.begin()
         emit([RunStarted(trainer.spec.to_dict(), trainer.kind, str(trainer.device),

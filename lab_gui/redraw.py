@@ -16,6 +16,10 @@ from typing import Callable, Iterable
 
 FRAME_SECONDS = 0.033
 MAX_REDRAW_SECONDS = 1.0  # however much they cost, live plots move at least once a second
+# A redraw is due a tenth early: it runs in a pull, two per interval, and Qt's coarse
+# timers fire up to 5% early, so a pull landing just short of the interval left the
+# plots waiting for the next one (redraws 1.5 s apart for a 1 s interval).
+DUE_EARLY = 0.1
 
 
 def redraw_cost_factor(cores: int) -> float:
@@ -48,7 +52,7 @@ class RedrawScheduler:
         """Redraw the stale plots that can be seen, if it is time (or `force`: all
         stale ones, seen or not). True when it redrew."""
         now = self.clock()
-        if not force and now - self.last_redraw < self.interval:
+        if not force and now - self.last_redraw < self.interval * (1 - DUE_EARLY):
             return False
         # the paints that followed the last redraw belong to its cost (Qt paints later)
         painted = sum(panel.graphics.take_paint_seconds() for panel in self.panels.values())

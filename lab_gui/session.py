@@ -168,8 +168,7 @@ class TrainingSession(QObject):
         """Ask the engine for the run's weights as they are now: they come with its
         next step (at once when paused) as a Checkpoint event. Waiting for them
         here froze the window while a new engine started up."""
-        if self.active:
-            self.controller.host.checkpoint()
+        self.controller.checkpoint()
 
     def stop_and_wait(self, timeout: float = 10.0) -> None:
         self.race_queue.clear()

@@ -1,7 +1,7 @@
 """Drives an engine host for the window: starts runs, pulls their events on a
 timer (at most every 33 ms, never one signal per step; at half the plots' redraw
 interval, up to half a second; at the frame rate while a pause, step or stop
-awaits its answer), adds them to the run's history, and hands each pull's batch
+awaits its answer, a checkpoint or a live setting too), adds them to the run's history, and hands each pull's batch
 to the window at once."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, StateChanged
+from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged
 
 FRAME_MS = 33
 # Half the slowest redraw interval (a second): each pull wakes the window's thread, and
@@ -19,11 +19,11 @@ FRAME_MS = 33
 # at the frame rate all the same (ANSWER_WAIT_SECONDS).
 SLOWEST_POLL_MS = 500
 ANSWER_WAIT_SECONDS = 2.0  # the frame rate after a control, until its answer comes or this passes
-ANSWERS = (StateChanged, RunStarted, RunFinished, RunFailed)
+ANSWERS = (StateChanged, RunStarted, RunFinished, RunFailed, Checkpoint, SettingChanged)
 
 
 class TrainingController(QObject):
-    events_arrived = Signal(list)  # one batch per frame
+    events_arrived = Signal(list)  # one batch per pull
     state_changed = Signal(str)  # "idle", "running", "paused", "stopping"
 
     def __init__(self, host, parent=None):
@@ -124,6 +124,14 @@ class TrainingController(QObject):
     def set(self, name: str, value: float) -> None:
         if self.active:
             self.host.set(name, value)
+            self._await_answer()
+
+    def checkpoint(self) -> None:
+        """Ask for the run's state as it is now (the Playground's weights): a Checkpoint
+        event with the next step, or at once when paused."""
+        if self.active:
+            self.host.checkpoint()
+            self._await_answer()
 
     def sync_state(self, timeout: float = 30.0) -> bool:
         """Bring the run's saved state up to date (before a save while training).

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -123,10 +124,15 @@ def test_waiting_share_adds_up_the_threads_including_those_started_since():
     assert waiting_share(after, after) == 0.0
 
 
-@pytest.mark.skipif(not HAS_SCHEDSTAT, reason="the kernel counts no waiting (/proc/self/task/*/schedstat)")
-def test_the_kernel_counts_the_waiting_when_other_processes_keep_every_core_busy():
-    """The signal itself, measured: this thread spinning beside twice as many spinning
-    processes as cores waits for a core most of the time; alone, hardly at all."""
+@pytest.mark.skipif(not HAS_SCHEDSTAT or not hasattr(os, "sched_setaffinity"),
+                    reason="the kernel counts no waiting (/proc/self/task/*/schedstat), or pins nothing")
+def test_the_kernel_counts_the_waiting_when_other_processes_share_the_core():
+    """The signal itself, measured: this thread spinning on one core with two spinning
+    processes waits for it about two thirds of the time; alone there, hardly at all
+    (whatever the machine's size: all three are pinned to the same core)."""
+    core = min(os.sched_getaffinity(0))
+    allowed = os.sched_getaffinity(0)
+
     def spin_share(seconds: float = 0.6) -> float:
         before = read_schedstats()
         end = time.perf_counter() + seconds
@@ -134,21 +140,69 @@ def test_the_kernel_counts_the_waiting_when_other_processes_keep_every_core_busy
             pass
         return waiting_share(before, read_schedstats())
 
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2 * os.cpu_count())]
+    os.sched_setaffinity(0, {core})  # this thread only
+    spinners = []
     try:
+        alone = spin_share()
+        spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+        for spinner in spinners:
+            os.sched_setaffinity(spinner.pid, {core})
         time.sleep(0.3)
         crowded = spin_share()
     finally:
         for spinner in spinners:
             spinner.kill()
             spinner.wait()
-    assert crowded > CROWDED + 0.1, crowded
-    assert crowded > spin_share() + 0.1
+        os.sched_setaffinity(0, allowed)
+    assert crowded > CROWDED + 0.2, crowded
+    assert crowded > alone + 0.2, (crowded, alone)
 
 
 def test_a_pinned_count_is_left_alone(monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 4)  # the tests run on one thread
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert can_fit() == HAS_SCHEDSTAT
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
     assert not can_fit()
+
+
+def test_torch_trains_on_the_fitted_count_on_the_run_s_thread_and_gets_its_own_back(monkeypatch):
+    """The real torch.set_num_threads, on a run's own thread as the hosts run them:
+    the steps after a crowded check use one thread fewer, the next run's thread starts
+    from the fitted count, and after each run torch's own count is back."""
+    machine = Machine()
+    machine.crowding = 0.6
+    fit = ThreadFit(clock=lambda: machine.now, read=lambda: {"1": (machine.run_ns, machine.wait_ns)}, most=2)
+    monkeypatch.setattr(engine.runner, "fit_for_this_process", lambda: fit)
+    seen: dict[str, list] = {"first": [], "second": [], "after": []}
+
+    def train(name: str) -> None:
+        trainer = Trainer(small_spec(training__steps=30, probes__every=0))
+        train_step = trainer.train_step
+
+        def step():
+            train_step()
+            machine.tick(0.2)
+            seen[name].append(torch.get_num_threads())
+
+        trainer.train_step = step
+        run_training(trainer, RunControl(), lambda events: None)
+        seen["after"].append(torch.get_num_threads())
+
+    def host_thread(name: str) -> None:
+        torch.set_num_threads(2)  # what torch starts with on 2 cores
+        try:
+            train(name)
+        finally:
+            torch.set_num_threads(1)  # the tests' own count, for the threads after this one
+
+    for name in ("first", "second"):
+        thread = threading.Thread(target=host_thread, args=(name,))
+        thread.start()
+        thread.join()
+    assert seen["first"][0] == 2 and 1 in seen["first"]
+    assert seen["second"][0] == 1  # began with what fitted
+    assert seen["after"] == [2, 2]  # torch's own count back after each run
 
 
 def test_the_run_loop_fits_the_threads_while_it_trains_and_puts_them_back(monkeypatch):
