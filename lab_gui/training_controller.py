@@ -1,8 +1,8 @@
 """Drives an engine host for the window: starts runs, pulls their events on a
-timer (at most every 33 ms, never one signal per step; at half the plots' redraw
-interval, up to half a second; at the frame rate while a pause, step or stop
-awaits its answer, a checkpoint or a live setting too), adds them to the run's history, and hands each pull's batch
-to the window at once."""
+timer (never one signal per step: at half the plots' redraw interval, between
+33 ms and half a second, and at 33 ms while a pause, step, stop, checkpoint or
+live setting awaits the engine's answer), adds them to the run's history, and
+hands each pull's batch to the window at once."""
 
 from __future__ import annotations
 
