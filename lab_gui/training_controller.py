@@ -1,7 +1,8 @@
 """Drives an engine host for the window: starts runs, pulls their events on a
 timer (never one signal per step: at half the plots' redraw interval, between
 33 ms and half a second, and at 33 ms while a pause, step, stop, checkpoint or
-live setting awaits the engine's answer), adds them to the run's history, and
+live setting awaits the engine's answer, or the run's end is due before the next
+pull), adds them to the run's history, and
 hands each pull's batch to the window at once."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, SettingChanged, StateChanged
+from engine.events import Checkpoint, RunFailed, RunFinished, RunStarted, Scalars, SettingChanged, StateChanged
 
 FRAME_MS = 33
 # Half the slowest redraw interval (a second): each pull wakes the window's thread, and
@@ -92,7 +93,18 @@ class TrainingController(QObject):
         self.events_arrived.emit(events)
         if self.state == "idle":
             self.timer.stop()
+        elif self._awaiting_until is None and self._ends_before_next_pull(events):
+            self._await_answer()  # the run's end shows at once, not up to half a second late
         return events
+
+    def _ends_before_next_pull(self, events: list) -> bool:
+        """The steps left are fewer than this pull brought: the end comes before the next."""
+        batches = [event for event in events if isinstance(event, Scalars) and len(event)]
+        if self.run is None or self.state != "running" or not batches:
+            return False
+        brought = sum(len(batch) for batch in batches)
+        left = self.run.spec.training.steps - (int(batches[-1].steps[-1]) + 1)
+        return left <= brought
 
     # ------------------------------------------------------------- controls
     def _await_answer(self) -> None:

@@ -370,3 +370,46 @@ def test_a_pause_or_stop_is_answered_at_the_frame_rate_however_seldom_events_are
     controller.stop()
     assert controller.timer.interval() == FRAME_MS
     wait_until(qtbot, lambda: not window.session.active, message="the stop's answer")
+
+
+def test_the_last_pull_of_a_run_comes_at_the_frame_rate(qtbot):
+    """With pulls half a second apart, a run whose steps left are fewer than the last
+    pull brought ends before the next: the controller pulls at the frame rate until
+    it does, so the finished run shows at once."""
+    import numpy as np
+
+    from engine.events import RunFinished, Scalars
+    from engine.presets import DEFAULT_PRESET, load_preset
+    from engine.project import Project
+    from lab_gui.training_controller import FRAME_MS, SLOWEST_POLL_MS, TrainingController
+
+    class Host:
+        outbox: list = []
+
+        def start(self, *args):
+            pass
+
+        def poll(self):
+            events, Host.outbox = Host.outbox, []
+            return events
+
+        def flush_every(self, seconds):
+            pass
+
+    run = Project().add_run(load_preset(DEFAULT_PRESET).with_overrides({"training.steps": 100}))
+    controller = TrainingController(Host())
+    controller.start(run)
+    controller.poll_every(1.0)
+
+    def pull(first: int, last: int) -> None:
+        steps = np.arange(first, last, dtype=np.int64)
+        Host.outbox = [Scalars(steps, steps * 0.01, {"train_loss": np.ones(len(steps), np.float32)})]
+        controller.drain()
+
+    pull(0, 40)
+    assert controller.timer.interval() == SLOWEST_POLL_MS  # 60 left, 40 a pull
+    pull(40, 80)
+    assert controller.timer.interval() == FRAME_MS  # 20 left: the end comes before the next pull
+    Host.outbox = [RunFinished(100, "completed", {})]
+    controller.drain()
+    assert controller.state == "idle" and not controller.timer.isActive()
