@@ -201,7 +201,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme) -> None:
         axis.setTextPen(theme.foreground)  # also redraws the label in labelStyle
         axis.setTickFont(tick_font)
         without_si_prefix(axis)  # "(x0.001)" beside an accuracy reads as an error
-        label_levels(axis)
+        axis.setStyle(maxTextLevel=1)  # (a log axis: thin_log_labels writes its first level only)
     if not any(isinstance(item, pg.ImageItem) for item in plot.items):  # no grid over heatmaps
         plot.showGrid(x=True, y=True, alpha=0.25)
     if plot.titleLabel is not None and plot.titleLabel.text:
@@ -303,28 +303,17 @@ def new_plot(layout: pg.GraphicsLayoutWidget, row: int, col: int, title: str, x_
         # QPicture of tick labels at every repaint of the plot cost a third of the
         # window's time while training (py-spy, benchmarks/window.py).
         axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        set_log_mode = axis.setLogMode
-
-        def set_log_mode_and_levels(*args, axis=axis, set_log_mode=set_log_mode, **kwargs) -> None:
-            set_log_mode(*args, **kwargs)
-            label_levels(axis)
-
-        axis.setLogMode = set_log_mode_and_levels  # an axis made logarithmic later (a log scale box)
         thin_log_labels(axis)
     return plot
-
-
-def label_levels(axis: pg.AxisItem) -> None:
-    """A log axis writes its first tick level only: thin_log_labels puts there
-    the ticks that have room for a label."""
-    axis.setStyle(maxTextLevel=0 if axis.logMode else 1)
 
 
 def thin_log_labels(axis: pg.AxisItem) -> None:
     """On a log axis spanning about a decade pyqtgraph labels every minor tick in
     one level: 2, 1, 0.9, 0.8 ... 0.2 piled up on the loss plot in a short dock.
-    The ticks stay, with their grid lines; labels go to the decades first, then
-    the 2s and 5s, then the rest, each at least 1.5 lines from the others."""
+    Labels go to the decades first, then the 2s and 5s, then the rest, each at
+    least 1.5 lines from the others; the other ticks go to a level past the
+    written ones, kept with their grid lines. However and whenever the axis
+    turns logarithmic, its tick values are made here."""
     original = axis.logTickValues
 
     def log_tick_values(low: float, high: float, size: float, standard, axis=axis, original=original):
@@ -345,7 +334,9 @@ def thin_log_labels(axis: pg.AxisItem) -> None:
         for value in sorted(values, key=lambda v: (rank(v), v)):
             if all(abs(value - other) >= room for other in labelled):
                 labelled.append(value)
-        return [(None, sorted(labelled)), (None, [v for v in values if v not in labelled])]
+        unlabelled = [v for v in values if v not in labelled]
+        written = axis.style["maxTextLevel"] + 1  # levels past these are drawn, never written
+        return [(None, sorted(labelled))] + [(None, [])] * (written - 1) + [(None, unlabelled)]
 
     axis.logTickValues = log_tick_values
 
